@@ -1,0 +1,91 @@
+//! Syntax errors as plain values, with optional machine-applicable fixes.
+
+use crate::Span;
+
+/// A replacement of `span` by `text` in the same source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TextEdit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A machine-applicable fix: every edit applies to the file the diagnostic is in.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub message: String,
+    pub edits: Vec<TextEdit>,
+}
+
+impl Fix {
+    pub fn insert(message: impl Into<String>, at: u32, text: impl Into<String>) -> Fix {
+        Fix::replace(message, Span::empty(at), text)
+    }
+
+    pub fn replace(message: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
+        Fix {
+            message: message.into(),
+            edits: vec![TextEdit {
+                span,
+                text: text.into(),
+            }],
+        }
+    }
+}
+
+/// One syntax error. `code` is stable and documented in `docs/diagnostics.md`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SyntaxError {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl SyntaxError {
+    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        SyntaxError {
+            code,
+            span,
+            message: message.into(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// The stable codes of syntax errors.
+pub mod codes {
+    /// A character that cannot start any token.
+    pub const INVALID_CHARACTER: &str = "invalid-character";
+    /// A string literal without its closing quote on the same line.
+    pub const UNTERMINATED_STRING: &str = "unterminated-string";
+    /// An unknown escape such as `\q` or a malformed `\u{...}`.
+    pub const INVALID_ESCAPE: &str = "invalid-escape";
+    /// An integer that does not fit in 64 bits.
+    pub const NUMBER_TOO_LARGE: &str = "number-too-large";
+    /// Brackets nested deeper than the parser accepts.
+    pub const NESTING_TOO_DEEP: &str = "nesting-too-deep";
+    /// A token where the grammar expects something else.
+    pub const UNEXPECTED_TOKEN: &str = "unexpected-token";
+    /// A `{`, `[` or `(` that is never closed.
+    pub const UNCLOSED_DELIMITER: &str = "unclosed-delimiter";
+    /// Top-level text that does not start an item.
+    pub const EXPECTED_ITEM: &str = "expected-item";
+    /// A call argument written without its parameter name.
+    pub const POSITIONAL_ARGUMENT: &str = "positional-argument";
+    /// `import "path"` without `as name`.
+    pub const IMPORT_WITHOUT_NAME: &str = "import-without-name";
+    /// Two fields or statements on one line without a separator.
+    pub const MISSING_SEPARATOR: &str = "missing-separator";
+}

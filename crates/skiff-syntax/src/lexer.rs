@@ -1,0 +1,541 @@
+//! The lexer: source text to tokens, with comments set aside in a side table.
+//!
+//! Newlines are tokens because they separate fields and statements. Comments are not: they go to
+//! [`Comment`]s so that the parser never sees them and the formatter and hover still can.
+//! Keywords are contextual (`delete: 1` is a field named `delete`), so they lex as identifiers.
+
+use crate::Span;
+use crate::error::{Fix, SyntaxError, codes};
+use std::fmt;
+
+/// Brackets nested deeper than this are one error token: no real workflow gets near it, and it
+/// bounds the parser's recursion whatever the input.
+pub const MAX_NESTING: usize = 128;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Token<'src> {
+    Ident(&'src str),
+    /// A string literal with its quotes, escapes not yet decoded (see [`unescape`]).
+    Str(&'src str),
+    Int(&'src str),
+    Float(&'src str),
+    /// A number with a unit suffix, such as `500m`, `8Gi`, `30s` or `1h30m`.
+    Unit(&'src str),
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    LParen,
+    RParen,
+    Colon,
+    Comma,
+    Dot,
+    Eq,
+    PlusEq,
+    Arrow,
+    Question,
+    Newline,
+    /// Text the lexer already reported: the parser accepts it as a value and reports nothing more.
+    Error,
+}
+
+impl fmt::Display for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Token::Ident(s) => write!(f, "`{s}`"),
+            Token::Str(_) => f.write_str("a string"),
+            Token::Int(s) | Token::Float(s) | Token::Unit(s) => write!(f, "`{s}`"),
+            Token::LBrace => f.write_str("`{`"),
+            Token::RBrace => f.write_str("`}`"),
+            Token::LBracket => f.write_str("`[`"),
+            Token::RBracket => f.write_str("`]`"),
+            Token::LParen => f.write_str("`(`"),
+            Token::RParen => f.write_str("`)`"),
+            Token::Colon => f.write_str("`:`"),
+            Token::Comma => f.write_str("`,`"),
+            Token::Dot => f.write_str("`.`"),
+            Token::Eq => f.write_str("`=`"),
+            Token::PlusEq => f.write_str("`+=`"),
+            Token::Arrow => f.write_str("`->`"),
+            Token::Question => f.write_str("`?`"),
+            Token::Newline => f.write_str("end of line"),
+            Token::Error => f.write_str("invalid text"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommentKind {
+    /// `// ...`
+    Line,
+    /// `/// ...`, attached to the item below.
+    Doc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Comment {
+    pub kind: CommentKind,
+    /// From the slashes to the end of the line, newline excluded.
+    pub span: Span,
+}
+
+pub struct Lexed<'src> {
+    pub tokens: Vec<(Token<'src>, Span)>,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<SyntaxError>,
+}
+
+pub fn lex(src: &str) -> Lexed<'_> {
+    let mut lexer = Lexer {
+        src,
+        bytes: src.as_bytes(),
+        pos: 0,
+        out: Lexed {
+            tokens: Vec::new(),
+            comments: Vec::new(),
+            errors: Vec::new(),
+        },
+        depth: 0,
+    };
+    lexer.run();
+    lexer.out
+}
+
+struct Lexer<'src> {
+    src: &'src str,
+    bytes: &'src [u8],
+    pos: usize,
+    out: Lexed<'src>,
+    depth: usize,
+}
+
+impl<'src> Lexer<'src> {
+    fn run(&mut self) {
+        while self.pos < self.bytes.len() {
+            let start = self.pos;
+            let b = self.bytes[self.pos];
+            let token = match b {
+                b' ' | b'\t' | b'\r' => {
+                    self.pos += 1;
+                    continue;
+                }
+                b'\n' => {
+                    self.pos += 1;
+                    Token::Newline
+                }
+                b'/' if self.peek(1) == Some(b'/') => {
+                    self.comment();
+                    continue;
+                }
+                b'"' => self.string(),
+                b'0'..=b'9' => self.number(start),
+                b'-' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) => {
+                    self.pos += 1;
+                    self.number(start)
+                }
+                b'-' if self.peek(1) == Some(b'>') => {
+                    self.pos += 2;
+                    Token::Arrow
+                }
+                b'+' if self.peek(1) == Some(b'=') => {
+                    self.pos += 2;
+                    Token::PlusEq
+                }
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    self.eat_while(|c| c.is_ascii_alphanumeric() || c == b'_');
+                    Token::Ident(&self.src[start..self.pos])
+                }
+                b'{' | b'[' | b'(' => {
+                    if self.depth == MAX_NESTING {
+                        self.too_deep();
+                        continue;
+                    }
+                    self.depth += 1;
+                    self.pos += 1;
+                    match b {
+                        b'{' => Token::LBrace,
+                        b'[' => Token::LBracket,
+                        _ => Token::LParen,
+                    }
+                }
+                b'}' | b']' | b')' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.pos += 1;
+                    match b {
+                        b'}' => Token::RBrace,
+                        b']' => Token::RBracket,
+                        _ => Token::RParen,
+                    }
+                }
+                b':' => self.single(Token::Colon),
+                b',' => self.single(Token::Comma),
+                b'.' => self.single(Token::Dot),
+                b'=' => self.single(Token::Eq),
+                b'?' => self.single(Token::Question),
+                _ => {
+                    self.invalid_character();
+                    Token::Error
+                }
+            };
+            self.push(token, start);
+        }
+    }
+
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
+    fn eat_while(&mut self, pred: impl Fn(u8) -> bool) {
+        while self.pos < self.bytes.len() && pred(self.bytes[self.pos]) {
+            self.pos += 1;
+        }
+    }
+
+    fn single(&mut self, token: Token<'src>) -> Token<'src> {
+        self.pos += 1;
+        token
+    }
+
+    fn push(&mut self, token: Token<'src>, start: usize) {
+        self.out
+            .tokens
+            .push((token, Span::from_range(start..self.pos)));
+    }
+
+    fn error(&mut self, error: SyntaxError) {
+        self.out.errors.push(error);
+    }
+
+    fn comment(&mut self) {
+        let start = self.pos;
+        self.eat_while(|c| c != b'\n');
+        let text = &self.src[start..self.pos];
+        let kind = if text.starts_with("///") && !text.starts_with("////") {
+            CommentKind::Doc
+        } else {
+            CommentKind::Line
+        };
+        let end = start + text.trim_end_matches('\r').len();
+        self.out.comments.push(Comment {
+            kind,
+            span: Span::from_range(start..end),
+        });
+    }
+
+    fn invalid_character(&mut self) {
+        let start = self.pos;
+        let ch = self.src[start..].chars().next().unwrap_or('\u{fffd}');
+        self.pos += ch.len_utf8();
+        let span = Span::from_range(start..self.pos);
+        let mut error = SyntaxError::new(
+            codes::INVALID_CHARACTER,
+            span,
+            format!("unexpected character {ch:?}"),
+        );
+        error = match ch {
+            ';' => error
+                .with_help("fields and statements end at a newline or a comma")
+                .with_fix(Fix::replace("use a comma", span, ",")),
+            '#' => error
+                .with_help("comments start with `//`")
+                .with_fix(Fix::replace("use `//`", span, "//")),
+            '\'' => error
+                .with_help("strings use double quotes")
+                .with_fix(Fix::replace("use a double quote", span, "\"")),
+            '-' => error.with_help(
+                "names use `_`, not `-`; quote a key that contains `-`, as in \"gpu-type\"",
+            ),
+            _ => error,
+        };
+        self.error(error);
+    }
+
+    /// Swallows a bracket group that opens past [`MAX_NESTING`], through its matching close.
+    fn too_deep(&mut self) {
+        let start = self.pos;
+        let mut depth = 0usize;
+        while self.pos < self.bytes.len() {
+            match self.bytes[self.pos] {
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                b'"' => {
+                    self.string();
+                    continue;
+                }
+                b'/' if self.peek(1) == Some(b'/') => {
+                    self.eat_while(|c| c != b'\n');
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        // Keep the position on a char boundary whatever was swallowed.
+        while !self.src.is_char_boundary(self.pos) {
+            self.pos += 1;
+        }
+        let span = Span::from_range(start..self.pos);
+        self.error(
+            SyntaxError::new(
+                codes::NESTING_TOO_DEEP,
+                Span::from_range(start..start + 1),
+                format!("brackets nested more than {MAX_NESTING} deep"),
+            )
+            .with_help("split the value into smaller pieces"),
+        );
+        self.out.tokens.push((Token::Error, span));
+    }
+
+    fn string(&mut self) -> Token<'src> {
+        let start = self.pos;
+        self.pos += 1;
+        loop {
+            match self.peek(0) {
+                None | Some(b'\n') => {
+                    let at = self.pos;
+                    let end = if self.src[start..at].ends_with('\r') {
+                        at - 1
+                    } else {
+                        at
+                    };
+                    self.error(
+                        SyntaxError::new(
+                            codes::UNTERMINATED_STRING,
+                            Span::from_range(start..end),
+                            "this string has no closing quote",
+                        )
+                        .with_fix(Fix::insert(
+                            "close the string",
+                            end as u32,
+                            "\"",
+                        )),
+                    );
+                    return Token::Str(&self.src[start..end]);
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    let raw = &self.src[start..self.pos];
+                    for error in unescape(raw, start as u32).1 {
+                        self.error(error);
+                    }
+                    return Token::Str(raw);
+                }
+                Some(b'\\') => {
+                    self.pos += if self.peek(1).is_some_and(|c| c != b'\n') {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Some(_) => self.pos += 1,
+            }
+            while !self.src.is_char_boundary(self.pos) {
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// Digits, an optional fraction and exponent, then an optional unit suffix of letters and
+    /// digits (`1h30m`). `start` is at the leading `-` if any, `pos` past it.
+    fn number(&mut self, start: usize) -> Token<'src> {
+        self.eat_while(|c| c.is_ascii_digit());
+        let mut float = false;
+        if self.peek(0) == Some(b'.') && self.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+            float = true;
+            self.pos += 1;
+            self.eat_while(|c| c.is_ascii_digit());
+        }
+        if matches!(self.peek(0), Some(b'e' | b'E')) {
+            // `1e3` is an exponent; `2E` and `2Ei` are quantity suffixes.
+            let mut end = if matches!(self.peek(1), Some(b'+' | b'-')) {
+                2
+            } else {
+                1
+            };
+            if self.peek(end).is_some_and(|c| c.is_ascii_digit()) {
+                while self.peek(end).is_some_and(|c| c.is_ascii_digit()) {
+                    end += 1;
+                }
+                if !self.peek(end).is_some_and(|c| c.is_ascii_alphabetic()) {
+                    float = true;
+                    self.pos += end;
+                }
+            }
+        }
+        if self.peek(0).is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.eat_while(|c| c.is_ascii_alphanumeric());
+            return Token::Unit(&self.src[start..self.pos]);
+        }
+        let text = &self.src[start..self.pos];
+        if float {
+            return Token::Float(text);
+        }
+        if text.parse::<i64>().is_err() {
+            self.error(
+                SyntaxError::new(
+                    codes::NUMBER_TOO_LARGE,
+                    Span::from_range(start..self.pos),
+                    "this integer does not fit in 64 bits",
+                )
+                .with_help("write it as a string if it is a name or an identifier"),
+            );
+        }
+        Token::Int(text)
+    }
+}
+
+/// Decodes a string literal (quotes included) and lists its bad escapes, located from `offset`,
+/// the literal's position in the file. Bad escapes decode to themselves so no text is lost.
+pub fn unescape(raw: &str, offset: u32) -> (String, Vec<SyntaxError>) {
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    let mut out = String::with_capacity(inner.len());
+    let mut errors = Vec::new();
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let at = offset + 1 + i as u32;
+        match chars.next() {
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((_, 'r')) => out.push('\r'),
+            Some((_, '0')) => out.push('\0'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, '"')) => out.push('"'),
+            Some((_, 'u')) => {
+                let rest = &inner[i + 2..];
+                let decoded = rest
+                    .strip_prefix('{')
+                    .and_then(|r| r.find('}').map(|close| &r[..close]))
+                    .and_then(|hex| {
+                        let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
+                        (!hex.is_empty() && hex.len() <= 6).then_some((ch, hex.len() + 2))
+                    });
+                match decoded {
+                    Some((ch, consumed)) => {
+                        out.push(ch);
+                        for _ in 0..consumed {
+                            chars.next();
+                        }
+                    }
+                    None => {
+                        out.push_str("\\u");
+                        errors.push(
+                            SyntaxError::new(
+                                codes::INVALID_ESCAPE,
+                                Span::new(at, at + 2),
+                                "invalid unicode escape",
+                            )
+                            .with_help("write `\\u{1F600}`: one to six hex digits in braces"),
+                        );
+                    }
+                }
+            }
+            Some((_, other)) => {
+                out.push('\\');
+                out.push(other);
+                let end = at + 1 + other.len_utf8() as u32;
+                errors.push(
+                    SyntaxError::new(
+                        codes::INVALID_ESCAPE,
+                        Span::new(at, end),
+                        format!("unknown escape `\\{other}`"),
+                    )
+                    .with_help("escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}")
+                    .with_fix(Fix::replace(
+                        "escape the backslash",
+                        Span::new(at, at + 1),
+                        "\\\\",
+                    )),
+                );
+            }
+            None => out.push('\\'),
+        }
+    }
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<String> {
+        lex(src)
+            .tokens
+            .iter()
+            .map(|(t, _)| format!("{t:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_and_units() {
+        assert_eq!(
+            kinds("8Gi 500m 1.5 -3 1e3 1h30m 2 2.5Gi 1E-2"),
+            [
+                "Unit(\"8Gi\")",
+                "Unit(\"500m\")",
+                "Float(\"1.5\")",
+                "Int(\"-3\")",
+                "Float(\"1e3\")",
+                "Unit(\"1h30m\")",
+                "Int(\"2\")",
+                "Unit(\"2.5Gi\")",
+                "Float(\"1E-2\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn exa_quantity_stays_a_unit() {
+        // `2E` and `2Ei` are quantities, not malformed exponents.
+        assert_eq!(
+            kinds("2E 2Ei 3e"),
+            ["Unit(\"2E\")", "Unit(\"2Ei\")", "Unit(\"3e\")"]
+        );
+    }
+
+    #[test]
+    fn comments_go_to_the_side_table() {
+        let lexed = lex("/// doc\na // note\n");
+        assert_eq!(lexed.comments.len(), 2);
+        assert_eq!(lexed.comments[0].kind, CommentKind::Doc);
+        assert_eq!(lexed.comments[1].kind, CommentKind::Line);
+        assert_eq!(lexed.tokens.len(), 3);
+    }
+
+    #[test]
+    fn unterminated_string_is_closed_at_line_end() {
+        let lexed = lex("a: \"abc\nb");
+        assert_eq!(lexed.errors.len(), 1);
+        assert_eq!(lexed.errors[0].code, codes::UNTERMINATED_STRING);
+        assert_eq!(
+            lexed.errors[0].fix.as_ref().unwrap().edits[0].span,
+            Span::empty(7)
+        );
+    }
+
+    #[test]
+    fn escapes() {
+        let (s, errors) = unescape(r#""a\n\u{41}\q""#, 0);
+        assert_eq!(s, "a\nA\\q");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span, Span::new(10, 12));
+    }
+
+    #[test]
+    fn deep_nesting_is_one_error_token() {
+        let src = "[".repeat(100_000) + &"]".repeat(100_000);
+        let lexed = lex(&src);
+        assert_eq!(lexed.errors.len(), 1);
+        assert_eq!(lexed.tokens.len(), MAX_NESTING * 2 + 1);
+    }
+}

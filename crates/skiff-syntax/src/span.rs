@@ -1,0 +1,99 @@
+//! Byte ranges into one source text.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `start..end` into one source text.
+///
+/// `u32` keeps syntax trees small; the CLI refuses files larger than 4 GiB before parsing.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// An empty span at `offset`, for insertions and "missing" errors.
+    pub const fn empty(offset: u32) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    pub fn from_range(range: Range<usize>) -> Self {
+        Span {
+            start: to_u32(range.start),
+            end: to_u32(range.end),
+        }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn contains(self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// Whether `offset` is inside or at either edge, as a cursor sees it.
+    pub fn touches(self, offset: u32) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+            || (self.is_empty() || other.is_empty()) && self.touches(other.start)
+    }
+
+    /// This span moved `delta` bytes towards the start (for item-relative spans).
+    pub fn shifted_back(self, delta: u32) -> Span {
+        Span {
+            start: self.start - delta,
+            end: self.end - delta,
+        }
+    }
+
+    pub fn shifted(self, delta: u32) -> Span {
+        Span {
+            start: self.start + delta,
+            end: self.end + delta,
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Self {
+        Span::from_range(range)
+    }
+}
