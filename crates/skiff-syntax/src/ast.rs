@@ -240,9 +240,7 @@ pub enum FieldOp {
 impl FieldOp {
     pub fn value(&self) -> Option<&Value> {
         match self {
-            FieldOp::Set { value, .. }
-            | FieldOp::Append(value)
-            | FieldOp::Replace { value, .. } => Some(value),
+            FieldOp::Set { value, .. } | FieldOp::Append(value) | FieldOp::Replace { value, .. } => Some(value),
             FieldOp::Delete | FieldOp::Error => None,
         }
     }

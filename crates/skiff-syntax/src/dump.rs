@@ -6,26 +6,15 @@ use std::fmt::Write;
 
 /// One node a line, indented by depth, each with its span; then the errors.
 pub fn dump(parse: &Parse) -> String {
-    let mut out = Dumper {
-        out: String::new(),
-        depth: 0,
-    };
+    let mut out = Dumper { out: String::new(), depth: 0 };
     for item in &parse.file.items {
         out.item(item);
     }
     for error in &parse.errors {
-        let _ = writeln!(
-            out.out,
-            "error[{}] {:?}: {}",
-            error.code, error.span, error.message
-        );
+        let _ = writeln!(out.out, "error[{}] {:?}: {}", error.code, error.span, error.message);
         if let Some(fix) = &error.fix {
             for edit in &fix.edits {
-                let _ = writeln!(
-                    out.out,
-                    "  fix {:?} {:?}: {}",
-                    edit.span, edit.text, fix.message
-                );
+                let _ = writeln!(out.out, "  fix {:?} {:?}: {}", edit.span, edit.text, fix.message);
             }
         }
     }
@@ -53,34 +42,19 @@ impl Dumper {
     }
 
     fn item(&mut self, item: &Item) {
-        let doc = item
-            .doc
-            .as_ref()
-            .map(|d| format!(" doc={:?}", d.text))
-            .unwrap_or_default();
+        let doc = item.doc.as_ref().map(|d| format!(" doc={:?}", d.text)).unwrap_or_default();
         match &item.kind {
             ItemKind::Import(import) => {
                 let alias = import.alias.as_ref().map_or("?", |a| &a.text);
-                self.line(format_args!(
-                    "import {:?} as {alias} {:?}{doc}",
-                    import.path.value, item.span
-                ));
+                self.line(format_args!("import {:?} as {alias} {:?}{doc}", import.path.value, item.span));
             }
             ItemKind::Template(template) => {
-                let extends = template
-                    .extends
-                    .as_ref()
-                    .map(|p| format!(" extends {}", p.to_dotted()))
-                    .unwrap_or_default();
-                self.line(format_args!(
-                    "pod_template {}{extends} {:?}{doc}",
-                    template.name.text, item.span
-                ));
+                let extends =
+                    template.extends.as_ref().map(|p| format!(" extends {}", p.to_dotted())).unwrap_or_default();
+                self.line(format_args!("pod_template {}{extends} {:?}{doc}", template.name.text, item.span));
                 self.nested(|d| match &template.body {
                     TemplateBody::Block(block) => d.block(block),
-                    TemplateBody::File(path) => {
-                        d.line(format_args!("from {:?} {:?}", path.value, path.span))
-                    }
+                    TemplateBody::File(path) => d.line(format_args!("from {:?} {:?}", path.value, path.span)),
                 });
             }
             ItemKind::Task(task) => {
@@ -94,10 +68,7 @@ impl Dumper {
                 });
             }
             ItemKind::Workflow(workflow) => {
-                self.line(format_args!(
-                    "workflow {} {:?}{doc}",
-                    workflow.name.text, item.span
-                ));
+                self.line(format_args!("workflow {} {:?}{doc}", workflow.name.text, item.span));
                 self.nested(|d| {
                     d.params(&workflow.params);
                     if let Some(output) = &workflow.output {
@@ -114,17 +85,8 @@ impl Dumper {
 
     fn params(&mut self, params: &[Param]) {
         for param in params {
-            let default = param
-                .default
-                .as_ref()
-                .map(|v| format!(" = {}", value_text(v)))
-                .unwrap_or_default();
-            self.line(format_args!(
-                "param {}: {}{default} {:?}",
-                param.name.text,
-                type_text(&param.ty),
-                param.span
-            ));
+            let default = param.default.as_ref().map(|v| format!(" = {}", value_text(v))).unwrap_or_default();
+            self.line(format_args!("param {}: {}{default} {:?}", param.name.text, type_text(&param.ty), param.span));
         }
     }
 
@@ -139,12 +101,7 @@ impl Dumper {
                 ));
                 self.nested(|d| {
                     for arg in &binding.call.args {
-                        d.line(format_args!(
-                            "arg {}: {} {:?}",
-                            arg.name.text,
-                            value_text(&arg.value),
-                            arg.span
-                        ));
+                        d.line(format_args!("arg {}: {} {:?}", arg.name.text, value_text(&arg.value), arg.span));
                         d.nested(|d| d.value_children(&arg.value));
                     }
                     for o in &binding.overrides {
@@ -153,11 +110,7 @@ impl Dumper {
                     }
                 });
             }
-            Stmt::Return(ret) => self.line(format_args!(
-                "return {} {:?}",
-                value_text(&ret.value),
-                ret.span
-            )),
+            Stmt::Return(ret) => self.line(format_args!("return {} {:?}", value_text(&ret.value), ret.span)),
             Stmt::Error(span) => self.line(format_args!("error-stmt {span:?}")),
         }
     }
@@ -174,22 +127,14 @@ impl Dumper {
     fn field(&mut self, field: &Field) {
         let key = key_text(&field.key);
         let (op, value) = match &field.op {
-            FieldOp::Set {
-                value,
-                block_sugar: true,
-            } => ("{}", Some(value)),
-            FieldOp::Set {
-                value,
-                block_sugar: false,
-            } => (":", Some(value)),
+            FieldOp::Set { value, block_sugar: true } => ("{}", Some(value)),
+            FieldOp::Set { value, block_sugar: false } => (":", Some(value)),
             FieldOp::Append(value) => ("+=", Some(value)),
             FieldOp::Replace { value, .. } => ("replace", Some(value)),
             FieldOp::Delete => ("delete", None),
             FieldOp::Error => ("error", None),
         };
-        let shown = value
-            .map(|v| format!(" {}", value_text(v)))
-            .unwrap_or_default();
+        let shown = value.map(|v| format!(" {}", value_text(v))).unwrap_or_default();
         self.line(format_args!("field {key} {op}{shown} {:?}", field.span));
         if let Some(value) = value {
             self.nested(|d| d.value_children(value));
@@ -217,11 +162,7 @@ impl Dumper {
 }
 
 fn key_text(key: &Key) -> String {
-    let name = if key.quoted {
-        format!("{:?}", key.name.text)
-    } else {
-        key.name.text.clone()
-    };
+    let name = if key.quoted { format!("{:?}", key.name.text) } else { key.name.text.clone() };
     match &key.index {
         Some(index) => format!("{name}[{}]", value_text(index)),
         None => name,
@@ -253,10 +194,7 @@ fn value_text(value: &Value) -> String {
         ValueKind::Ref(path) => format!("ref({})", path.to_dotted()),
         ValueKind::Object(block) => format!("object({})", block.fields.len()),
         ValueKind::List(items) => {
-            if items
-                .iter()
-                .all(|v| !matches!(v.kind, ValueKind::Object(_) | ValueKind::List(_)))
-            {
+            if items.iter().all(|v| !matches!(v.kind, ValueKind::Object(_) | ValueKind::List(_))) {
                 let items: Vec<String> = items.iter().map(value_text).collect();
                 format!("[{}]", items.join(", "))
             } else {

@@ -1,4 +1,6 @@
-//! Syntax errors as plain values, with optional machine-applicable fixes.
+//! Diagnostics as plain values: a stable code, a primary span, secondary labels, help, and an
+//! optional machine-applicable fix. Every layer (syntax, Kubernetes checks, semantics) reports
+//! with this one type; spans are byte ranges into the file the diagnostic is reported in.
 
 use crate::Span;
 
@@ -22,35 +24,56 @@ impl Fix {
     }
 
     pub fn replace(message: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
-        Fix {
-            message: message.into(),
-            edits: vec![TextEdit {
-                span,
-                text: text.into(),
-            }],
-        }
+        Fix { message: message.into(), edits: vec![TextEdit { span, text: text.into() }] }
     }
 }
 
-/// One syntax error. `code` is stable and documented in `docs/diagnostics.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A secondary location that helps explain a diagnostic ("first defined here").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SyntaxError {
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One diagnostic. `code` is stable and documented in `docs/diagnostics.md`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub severity: Severity,
     pub code: &'static str,
     pub span: Span,
     pub message: String,
+    pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
 }
 
-impl SyntaxError {
+impl Diagnostic {
+    /// An error.
     pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        SyntaxError {
+        Diagnostic {
+            severity: Severity::Error,
             code,
             span,
             message: message.into(),
+            labels: Vec::new(),
             help: None,
             fix: None,
         }
+    }
+
+    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::new(code, span, message) }
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: message.into() });
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -64,7 +87,7 @@ impl SyntaxError {
     }
 }
 
-/// The stable codes of syntax errors.
+/// The stable codes of syntax errors (other layers keep their codes beside their checks).
 pub mod codes {
     /// A character that cannot start any token.
     pub const INVALID_CHARACTER: &str = "invalid-character";

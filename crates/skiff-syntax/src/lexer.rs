@@ -5,7 +5,7 @@
 //! Keywords are contextual (`delete: 1` is a field named `delete`), so they lex as identifiers.
 
 use crate::Span;
-use crate::error::{Fix, SyntaxError, codes};
+use crate::error::{Diagnostic, Fix, codes};
 use std::fmt;
 
 /// Brackets nested deeper than this are one error token: no real workflow gets near it, and it
@@ -82,7 +82,7 @@ pub struct Comment {
 pub struct Lexed<'src> {
     pub tokens: Vec<(Token<'src>, Span)>,
     pub comments: Vec<Comment>,
-    pub errors: Vec<SyntaxError>,
+    pub errors: Vec<Diagnostic>,
 }
 
 pub fn lex(src: &str) -> Lexed<'_> {
@@ -90,11 +90,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
         src,
         bytes: src.as_bytes(),
         pos: 0,
-        out: Lexed {
-            tokens: Vec::new(),
-            comments: Vec::new(),
-            errors: Vec::new(),
-        },
+        out: Lexed { tokens: Vec::new(), comments: Vec::new(), errors: Vec::new() },
         depth: 0,
     };
     lexer.run();
@@ -197,12 +193,10 @@ impl<'src> Lexer<'src> {
     }
 
     fn push(&mut self, token: Token<'src>, start: usize) {
-        self.out
-            .tokens
-            .push((token, Span::from_range(start..self.pos)));
+        self.out.tokens.push((token, Span::from_range(start..self.pos)));
     }
 
-    fn error(&mut self, error: SyntaxError) {
+    fn error(&mut self, error: Diagnostic) {
         self.out.errors.push(error);
     }
 
@@ -210,16 +204,10 @@ impl<'src> Lexer<'src> {
         let start = self.pos;
         self.eat_while(|c| c != b'\n');
         let text = &self.src[start..self.pos];
-        let kind = if text.starts_with("///") && !text.starts_with("////") {
-            CommentKind::Doc
-        } else {
-            CommentKind::Line
-        };
+        let kind =
+            if text.starts_with("///") && !text.starts_with("////") { CommentKind::Doc } else { CommentKind::Line };
         let end = start + text.trim_end_matches('\r').len();
-        self.out.comments.push(Comment {
-            kind,
-            span: Span::from_range(start..end),
-        });
+        self.out.comments.push(Comment { kind, span: Span::from_range(start..end) });
     }
 
     fn invalid_character(&mut self) {
@@ -227,24 +215,18 @@ impl<'src> Lexer<'src> {
         let ch = self.src[start..].chars().next().unwrap_or('\u{fffd}');
         self.pos += ch.len_utf8();
         let span = Span::from_range(start..self.pos);
-        let mut error = SyntaxError::new(
-            codes::INVALID_CHARACTER,
-            span,
-            format!("unexpected character {ch:?}"),
-        );
+        let mut error = Diagnostic::new(codes::INVALID_CHARACTER, span, format!("unexpected character {ch:?}"));
         error = match ch {
-            ';' => error
-                .with_help("fields and statements end at a newline or a comma")
-                .with_fix(Fix::replace("use a comma", span, ",")),
-            '#' => error
-                .with_help("comments start with `//`")
-                .with_fix(Fix::replace("use `//`", span, "//")),
-            '\'' => error
-                .with_help("strings use double quotes")
-                .with_fix(Fix::replace("use a double quote", span, "\"")),
-            '-' => error.with_help(
-                "names use `_`, not `-`; quote a key that contains `-`, as in \"gpu-type\"",
-            ),
+            ';' => error.with_help("fields and statements end at a newline or a comma").with_fix(Fix::replace(
+                "use a comma",
+                span,
+                ",",
+            )),
+            '#' => error.with_help("comments start with `//`").with_fix(Fix::replace("use `//`", span, "//")),
+            '\'' => {
+                error.with_help("strings use double quotes").with_fix(Fix::replace("use a double quote", span, "\""))
+            }
+            '-' => error.with_help("names use `_`, not `-`; quote a key that contains `-`, as in \"gpu-type\""),
             _ => error,
         };
         self.error(error);
@@ -282,7 +264,7 @@ impl<'src> Lexer<'src> {
         }
         let span = Span::from_range(start..self.pos);
         self.error(
-            SyntaxError::new(
+            Diagnostic::new(
                 codes::NESTING_TOO_DEEP,
                 Span::from_range(start..start + 1),
                 format!("brackets nested more than {MAX_NESTING} deep"),
@@ -299,22 +281,14 @@ impl<'src> Lexer<'src> {
             match self.peek(0) {
                 None | Some(b'\n') => {
                     let at = self.pos;
-                    let end = if self.src[start..at].ends_with('\r') {
-                        at - 1
-                    } else {
-                        at
-                    };
+                    let end = if self.src[start..at].ends_with('\r') { at - 1 } else { at };
                     self.error(
-                        SyntaxError::new(
+                        Diagnostic::new(
                             codes::UNTERMINATED_STRING,
                             Span::from_range(start..end),
                             "this string has no closing quote",
                         )
-                        .with_fix(Fix::insert(
-                            "close the string",
-                            end as u32,
-                            "\"",
-                        )),
+                        .with_fix(Fix::insert("close the string", end as u32, "\"")),
                     );
                     return Token::Str(&self.src[start..end]);
                 }
@@ -326,13 +300,7 @@ impl<'src> Lexer<'src> {
                     }
                     return Token::Str(raw);
                 }
-                Some(b'\\') => {
-                    self.pos += if self.peek(1).is_some_and(|c| c != b'\n') {
-                        2
-                    } else {
-                        1
-                    }
-                }
+                Some(b'\\') => self.pos += if self.peek(1).is_some_and(|c| c != b'\n') { 2 } else { 1 },
                 Some(_) => self.pos += 1,
             }
             while !self.src.is_char_boundary(self.pos) {
@@ -353,11 +321,7 @@ impl<'src> Lexer<'src> {
         }
         if matches!(self.peek(0), Some(b'e' | b'E')) {
             // `1e3` is an exponent; `2E` and `2Ei` are quantity suffixes.
-            let mut end = if matches!(self.peek(1), Some(b'+' | b'-')) {
-                2
-            } else {
-                1
-            };
+            let mut end = if matches!(self.peek(1), Some(b'+' | b'-')) { 2 } else { 1 };
             if self.peek(end).is_some_and(|c| c.is_ascii_digit()) {
                 while self.peek(end).is_some_and(|c| c.is_ascii_digit()) {
                     end += 1;
@@ -378,7 +342,7 @@ impl<'src> Lexer<'src> {
         }
         if text.parse::<i64>().is_err() {
             self.error(
-                SyntaxError::new(
+                Diagnostic::new(
                     codes::NUMBER_TOO_LARGE,
                     Span::from_range(start..self.pos),
                     "this integer does not fit in 64 bits",
@@ -392,7 +356,7 @@ impl<'src> Lexer<'src> {
 
 /// Decodes a string literal (quotes included) and lists its bad escapes, located from `offset`,
 /// the literal's position in the file. Bad escapes decode to themselves so no text is lost.
-pub fn unescape(raw: &str, offset: u32) -> (String, Vec<SyntaxError>) {
+pub fn unescape(raw: &str, offset: u32) -> (String, Vec<Diagnostic>) {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     let mut out = String::with_capacity(inner.len());
@@ -413,10 +377,8 @@ pub fn unescape(raw: &str, offset: u32) -> (String, Vec<SyntaxError>) {
             Some((_, '"')) => out.push('"'),
             Some((_, 'u')) => {
                 let rest = &inner[i + 2..];
-                let decoded = rest
-                    .strip_prefix('{')
-                    .and_then(|r| r.find('}').map(|close| &r[..close]))
-                    .and_then(|hex| {
+                let decoded =
+                    rest.strip_prefix('{').and_then(|r| r.find('}').map(|close| &r[..close])).and_then(|hex| {
                         let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
                         (!hex.is_empty() && hex.len() <= 6).then_some((ch, hex.len() + 2))
                     });
@@ -430,12 +392,8 @@ pub fn unescape(raw: &str, offset: u32) -> (String, Vec<SyntaxError>) {
                     None => {
                         out.push_str("\\u");
                         errors.push(
-                            SyntaxError::new(
-                                codes::INVALID_ESCAPE,
-                                Span::new(at, at + 2),
-                                "invalid unicode escape",
-                            )
-                            .with_help("write `\\u{1F600}`: one to six hex digits in braces"),
+                            Diagnostic::new(codes::INVALID_ESCAPE, Span::new(at, at + 2), "invalid unicode escape")
+                                .with_help("write `\\u{1F600}`: one to six hex digits in braces"),
                         );
                     }
                 }
@@ -445,17 +403,9 @@ pub fn unescape(raw: &str, offset: u32) -> (String, Vec<SyntaxError>) {
                 out.push(other);
                 let end = at + 1 + other.len_utf8() as u32;
                 errors.push(
-                    SyntaxError::new(
-                        codes::INVALID_ESCAPE,
-                        Span::new(at, end),
-                        format!("unknown escape `\\{other}`"),
-                    )
-                    .with_help("escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}")
-                    .with_fix(Fix::replace(
-                        "escape the backslash",
-                        Span::new(at, at + 1),
-                        "\\\\",
-                    )),
+                    Diagnostic::new(codes::INVALID_ESCAPE, Span::new(at, end), format!("unknown escape `\\{other}`"))
+                        .with_help("escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}")
+                        .with_fix(Fix::replace("escape the backslash", Span::new(at, at + 1), "\\\\")),
                 );
             }
             None => out.push('\\'),
@@ -469,11 +419,7 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<String> {
-        lex(src)
-            .tokens
-            .iter()
-            .map(|(t, _)| format!("{t:?}"))
-            .collect()
+        lex(src).tokens.iter().map(|(t, _)| format!("{t:?}")).collect()
     }
 
     #[test]
@@ -497,10 +443,7 @@ mod tests {
     #[test]
     fn exa_quantity_stays_a_unit() {
         // `2E` and `2Ei` are quantities, not malformed exponents.
-        assert_eq!(
-            kinds("2E 2Ei 3e"),
-            ["Unit(\"2E\")", "Unit(\"2Ei\")", "Unit(\"3e\")"]
-        );
+        assert_eq!(kinds("2E 2Ei 3e"), ["Unit(\"2E\")", "Unit(\"2Ei\")", "Unit(\"3e\")"]);
     }
 
     #[test]
@@ -517,10 +460,7 @@ mod tests {
         let lexed = lex("a: \"abc\nb");
         assert_eq!(lexed.errors.len(), 1);
         assert_eq!(lexed.errors[0].code, codes::UNTERMINATED_STRING);
-        assert_eq!(
-            lexed.errors[0].fix.as_ref().unwrap().edits[0].span,
-            Span::empty(7)
-        );
+        assert_eq!(lexed.errors[0].fix.as_ref().unwrap().edits[0].span, Span::empty(7));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod parser;
 mod span;
 
 pub use dump::dump;
-pub use error::{Fix, SyntaxError, TextEdit};
+pub use error::{Diagnostic, Fix, Label, Severity, TextEdit};
 pub use lexer::{Comment, CommentKind};
 pub use span::Span;
 
@@ -26,7 +26,7 @@ pub struct Parse {
     /// Every comment, doc comments included, in source order.
     pub comments: Vec<Comment>,
     /// Lexer and parser errors in source order.
-    pub errors: Vec<SyntaxError>,
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Parses one skiff source text.
@@ -36,25 +36,13 @@ pub fn parse(src: &str) -> Parse {
     attach_docs(src, &mut items, &lexed.comments);
 
     // A parser error at text the lexer already reported would say the same thing twice.
-    let error_tokens: Vec<Span> = lexed
-        .tokens
-        .iter()
-        .filter(|(t, _)| *t == lexer::Token::Error)
-        .map(|(_, s)| *s)
-        .collect();
+    let error_tokens: Vec<Span> =
+        lexed.tokens.iter().filter(|(t, _)| *t == lexer::Token::Error).map(|(_, s)| *s).collect();
     let mut errors = lexed.errors;
-    errors.extend(
-        parse_errors
-            .into_iter()
-            .filter(|e| !error_tokens.iter().any(|t| t.touches(e.span.start))),
-    );
+    errors.extend(parse_errors.into_iter().filter(|e| !error_tokens.iter().any(|t| t.touches(e.span.start))));
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
-    Parse {
-        file: SourceFile { items },
-        comments: lexed.comments,
-        errors,
-    }
+    Parse { file: SourceFile { items }, comments: lexed.comments, errors }
 }
 
 /// Gives each item the `///` lines directly above it.
@@ -63,14 +51,9 @@ fn attach_docs(src: &str, items: &mut [ast::Item], comments: &[Comment]) {
         let item_start = item.span.start as usize;
         let mut cursor = item_start;
         let mut lines: Vec<Span> = Vec::new();
-        for comment in comments
-            .iter()
-            .rev()
-            .skip_while(|c| c.span.start as usize >= item_start)
-        {
+        for comment in comments.iter().rev().skip_while(|c| c.span.start as usize >= item_start) {
             let between = &src[comment.span.end as usize..cursor];
-            let adjacent =
-                between.chars().all(char::is_whitespace) && between.matches('\n').count() == 1;
+            let adjacent = between.chars().all(char::is_whitespace) && between.matches('\n').count() == 1;
             if comment.kind != CommentKind::Doc || !adjacent {
                 break;
             }
@@ -86,10 +69,7 @@ fn attach_docs(src: &str, items: &mut [ast::Item], comments: &[Comment]) {
                     line.strip_prefix(' ').unwrap_or(line)
                 })
                 .collect();
-            item.doc = Some(DocComment {
-                text: text.join("\n"),
-                span: first.cover(*last),
-            });
+            item.doc = Some(DocComment { text: text.join("\n"), span: first.cover(*last) });
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::Span;
 use crate::ast::*;
-use crate::error::{Fix, SyntaxError, codes};
+use crate::error::{Diagnostic, Fix, codes};
 use crate::lexer::{Token, unescape};
 use chumsky::input::MappedInput;
 use chumsky::prelude::*;
@@ -23,14 +23,8 @@ macro_rules! P {
 /// Item keywords: a line starting with one of these, followed by a name, starts a new item.
 const ITEM_KEYWORDS: [&str; 4] = ["import", "pod_template", "task", "workflow"];
 
-pub(crate) fn parse_items(
-    tokens: &[(Token<'_>, Span)],
-    src_len: u32,
-) -> (Vec<Item>, Vec<SyntaxError>) {
-    let tokens: Vec<(Token<'_>, SimpleSpan)> = tokens
-        .iter()
-        .map(|&(t, s)| (t, SimpleSpan::from(s.range())))
-        .collect();
+pub(crate) fn parse_items(tokens: &[(Token<'_>, Span)], src_len: u32) -> (Vec<Item>, Vec<Diagnostic>) {
+    let tokens: Vec<(Token<'_>, SimpleSpan)> = tokens.iter().map(|&(t, s)| (t, SimpleSpan::from(s.range()))).collect();
     let parser = item_parser();
     let mut items = Vec::new();
     let mut errors = Vec::new();
@@ -44,14 +38,10 @@ pub(crate) fn parse_items(
         let starts_item = matches!(first.0, Token::Ident(k) if ITEM_KEYWORDS.contains(&k));
         if !starts_item {
             let span = Span::new(first.1.start as u32, end_offset as u32);
-            items.push(Item {
-                kind: ItemKind::Error,
-                span,
-                doc: None,
-            });
+            items.push(Item { kind: ItemKind::Error, span, doc: None });
             let found = describe_found(Some(first.0));
             errors.push(
-                SyntaxError::new(
+                Diagnostic::new(
                     codes::EXPECTED_ITEM,
                     Span::from_range(first.1.into_range()),
                     format!("expected an item, found {found}"),
@@ -61,15 +51,9 @@ pub(crate) fn parse_items(
             continue;
         }
         let eoi = SimpleSpan::from(end_offset..end_offset);
-        let (item, chunk_errors) = parser
-            .parse(chunk_tokens.split_token_span(eoi))
-            .into_output_errors();
+        let (item, chunk_errors) = parser.parse(chunk_tokens.split_token_span(eoi)).into_output_errors();
         let chunk_span = Span::new(first.1.start as u32, end_offset as u32);
-        items.push(item.unwrap_or(Item {
-            kind: ItemKind::Error,
-            span: chunk_span,
-            doc: None,
-        }));
+        items.push(item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None }));
         errors.extend(chunk_errors.into_iter().map(|e| convert_error(e, next)));
     }
     (items, errors)
@@ -103,10 +87,7 @@ fn kw<'t, 's: 't>(word: &'static str) -> P![()] {
 
 /// Newlines and commas both separate fields, arguments, parameters and statements.
 fn sep<'t, 's: 't>() -> P![()] {
-    one_of([Token::Newline, Token::Comma])
-        .repeated()
-        .at_least(1)
-        .ignored()
+    one_of([Token::Newline, Token::Comma]).repeated().at_least(1).ignored()
 }
 
 fn newlines<'t, 's: 't>() -> P![()] {
@@ -117,25 +98,12 @@ fn newlines<'t, 's: 't>() -> P![()] {
 fn balanced<'t, 's: 't>() -> P![()] {
     recursive(|group| {
         let inner = group
-            .or(any()
-                .filter(|t: &Token<'_>| {
-                    !matches!(t, Token::RBrace | Token::RBracket | Token::RParen)
-                })
-                .ignored())
+            .or(any().filter(|t: &Token<'_>| !matches!(t, Token::RBrace | Token::RBracket | Token::RParen)).ignored())
             .repeated();
         choice((
-            just(Token::LBrace)
-                .then(inner.clone())
-                .then(just(Token::RBrace))
-                .ignored(),
-            just(Token::LBracket)
-                .then(inner.clone())
-                .then(just(Token::RBracket))
-                .ignored(),
-            just(Token::LParen)
-                .then(inner)
-                .then(just(Token::RParen))
-                .ignored(),
+            just(Token::LBrace).then(inner.clone()).then(just(Token::RBrace)).ignored(),
+            just(Token::LBracket).then(inner.clone()).then(just(Token::RBracket)).ignored(),
+            just(Token::LParen).then(inner).then(just(Token::RParen)).ignored(),
         ))
     })
 }
@@ -143,21 +111,12 @@ fn balanced<'t, 's: 't>() -> P![()] {
 /// One or more tokens up to (not including) a token for which `stop` holds, bracket groups
 /// skipped whole. Returns the first token and the span skipped.
 fn garbage<'t, 's: 't>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, SimpleSpan)] {
-    let unit = any()
-        .filter(move |t: &Token<'_>| stop(t))
-        .not()
-        .ignore_then(balanced().or(any().ignored()));
-    any()
-        .rewind()
-        .then_ignore(unit.repeated().at_least(1))
-        .map_with(|first, e| (first, e.span()))
+    let unit = any().filter(move |t: &Token<'_>| stop(t)).not().ignore_then(balanced().or(any().ignored()));
+    any().rewind().then_ignore(unit.repeated().at_least(1)).map_with(|first, e| (first, e.span()))
 }
 
 fn field_ends_in_block(field: &Option<Field>) -> bool {
-    field
-        .as_ref()
-        .and_then(|f| f.op.value())
-        .is_some_and(|v| matches!(v.kind, ValueKind::Object(_)))
+    field.as_ref().and_then(|f| f.op.value()).is_some_and(|v| matches!(v.kind, ValueKind::Object(_)))
 }
 
 fn block_stop(t: &Token<'_>) -> bool {
@@ -165,17 +124,11 @@ fn block_stop(t: &Token<'_>) -> bool {
 }
 
 fn list_stop(t: &Token<'_>) -> bool {
-    matches!(
-        t,
-        Token::Newline | Token::Comma | Token::RBracket | Token::RBrace
-    )
+    matches!(t, Token::Newline | Token::Comma | Token::RBracket | Token::RBrace)
 }
 
 fn paren_stop(t: &Token<'_>) -> bool {
-    matches!(
-        t,
-        Token::Newline | Token::Comma | Token::RParen | Token::LBrace | Token::RBrace
-    )
+    matches!(t, Token::Newline | Token::Comma | Token::RParen | Token::LBrace | Token::RBrace)
 }
 
 /// A Rich error carrying a code, a message and an optional insertion fix, decoded by
@@ -187,9 +140,7 @@ fn coded<'t, 's: 't>(
     message: &str,
     fix: Option<(usize, &str, &str)>,
 ) -> Rich<'t, Token<'s>, SimpleSpan> {
-    let fix = fix.map_or(String::new(), |(at, text, label)| {
-        format!("{at}\u{1f}{text}\u{1f}{label}")
-    });
+    let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
     Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
 }
 
@@ -248,20 +199,15 @@ fn open_text(close: &str) -> &'static str {
 }
 
 fn item_parser<'t, 's: 't>() -> P![Item] {
-    let name = select! { Token::Ident(s) = e => Name { text: s.to_string(), span: sp(e.span()) } }
-        .labelled("a name");
-    let string =
-        select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: sp(e.span()) } }
-            .labelled("a string");
+    let name = select! { Token::Ident(s) = e => Name { text: s.to_string(), span: sp(e.span()) } }.labelled("a name");
+    let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: sp(e.span()) } }
+        .labelled("a string");
     let path = name
         .clone()
         .separated_by(just(Token::Dot))
         .at_least(1)
         .collect::<Vec<_>>()
-        .map_with(|segments, e| Path {
-            segments,
-            span: sp(e.span()),
-        })
+        .map_with(|segments, e| Path { segments, span: sp(e.span()) })
         .labelled("a name");
 
     let mut value = Recursive::declare();
@@ -279,22 +225,14 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         Token::Error => ValueKind::Error,
     };
     // An element that looks like a field means the list's `]` is missing: stop the list there.
-    let field_start = choice((
-        select! { Token::Ident(_) => () },
-        select! { Token::Str(_) => () },
-    ))
-    .then(one_of([Token::Colon, Token::LBrace, Token::PlusEq]));
-    let list_entry = field_start
-        .clone()
-        .not()
-        .ignore_then(
-            value
-                .clone()
-                .recover_with(via_parser(garbage(list_stop).map(|(_, span)| Value {
-                    kind: ValueKind::Error,
-                    span: sp(span),
-                }))),
-        );
+    let field_start = choice((select! { Token::Ident(_) => () }, select! { Token::Str(_) => () })).then(one_of([
+        Token::Colon,
+        Token::LBrace,
+        Token::PlusEq,
+    ]));
+    let list_entry = field_start.clone().not().ignore_then(value.clone().recover_with(via_parser(
+        garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) }),
+    )));
     let list = delimited(
         Token::LBracket,
         Token::RBracket,
@@ -306,30 +244,14 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
     )
     .map(|(items, _)| ValueKind::List(items));
     value.define(
-        choice((
-            literal,
-            path.clone().map(ValueKind::Ref),
-            block.clone().map(ValueKind::Object),
-            list,
-        ))
-        .map_with(|kind, e| Value {
-            kind,
-            span: sp(e.span()),
-        })
-        .labelled("a value"),
+        choice((literal, path.clone().map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
+            .map_with(|kind, e| Value { kind, span: sp(e.span()) })
+            .labelled("a value"),
     );
 
     let key_name = choice((
         name.clone().map(|n| (n, false)),
-        string.clone().map(|s| {
-            (
-                Name {
-                    text: s.value,
-                    span: s.span,
-                },
-                true,
-            )
-        }),
+        string.clone().map(|s| (Name { text: s.value, span: s.span }, true)),
     ));
     let index = just(Token::LBracket)
         .ignore_then(newlines())
@@ -338,70 +260,29 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .then_ignore(just(Token::RBracket));
     let key = key_name
         .then(index.or_not())
-        .map_with(|((name, quoted), index), e| Key {
-            name,
-            quoted,
-            index: index.map(Box::new),
-            span: sp(e.span()),
-        })
+        .map_with(|((name, quoted), index), e| Key { name, quoted, index: index.map(Box::new), span: sp(e.span()) })
         .labelled("a field name");
     let assign = choice((
-        just(Token::Colon)
-            .ignore_then(newlines())
-            .ignore_then(value.clone())
-            .map(|v| (v, false)),
-        block.clone().map(|b: Block| {
-            (
-                Value {
-                    span: b.span,
-                    kind: ValueKind::Object(b),
-                },
-                true,
-            )
-        }),
+        just(Token::Colon).ignore_then(newlines()).ignore_then(value.clone()).map(|v| (v, false)),
+        block.clone().map(|b: Block| (Value { span: b.span, kind: ValueKind::Object(b) }, true)),
     ));
     let field = choice((
-        kw("delete")
-            .ignore_then(key.clone())
-            .map(|k| (k, FieldOp::Delete)),
+        kw("delete").ignore_then(key.clone()).map(|k| (k, FieldOp::Delete)),
         kw("replace")
             .ignore_then(key.clone())
             .then(assign.clone())
             .map(|(k, (value, block_sugar))| (k, FieldOp::Replace { value, block_sugar })),
         key.clone().then(choice((
-            assign
-                .clone()
-                .map(|(value, block_sugar)| FieldOp::Set { value, block_sugar }),
-            just(Token::PlusEq)
-                .ignore_then(newlines())
-                .ignore_then(value.clone())
-                .map(FieldOp::Append),
+            assign.clone().map(|(value, block_sugar)| FieldOp::Set { value, block_sugar }),
+            just(Token::PlusEq).ignore_then(newlines()).ignore_then(value.clone()).map(FieldOp::Append),
         ))),
     ))
-    .map_with(|(key, op), e| Field {
-        key,
-        op,
-        span: sp(e.span()),
-    });
+    .map_with(|(key, op), e| Field { key, op, span: sp(e.span()) });
 
-    let block_entry = field
-        .clone()
-        .map(Some)
-        .recover_with(via_parser(garbage(block_stop).to(None)));
+    let block_entry = field.clone().map(Some).recover_with(via_parser(garbage(block_stop).to(None)));
     block.define(
-        delimited(
-            Token::LBrace,
-            Token::RBrace,
-            "}",
-            block_entry,
-            sep(),
-            field_ends_in_block,
-            "field",
-        )
-        .map(|(fields, span)| Block {
-            fields: fields.into_iter().flatten().collect(),
-            span: sp(span),
-        }),
+        delimited(Token::LBrace, Token::RBrace, "}", block_entry, sep(), field_ends_in_block, "field")
+            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) }),
     );
 
     let ty = recursive(|ty| {
@@ -413,22 +294,12 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         let named = name
             .clone()
             .then(args.or_not())
-            .map(|(name, args)| TypeKind::Named {
-                name,
-                args: args.unwrap_or_default(),
-            });
-        let unit = just(Token::LParen)
-            .then(just(Token::RParen))
-            .to(TypeKind::Unit);
-        choice((named, unit))
-            .map_with(|kind, e| TypeExpr {
-                kind,
-                span: sp(e.span()),
-            })
-            .foldl_with(just(Token::Question).repeated(), |inner, _, e| TypeExpr {
-                kind: TypeKind::Optional(Box::new(inner)),
-                span: sp(e.span()),
-            })
+            .map(|(name, args)| TypeKind::Named { name, args: args.unwrap_or_default() });
+        let unit = just(Token::LParen).then(just(Token::RParen)).to(TypeKind::Unit);
+        choice((named, unit)).map_with(|kind, e| TypeExpr { kind, span: sp(e.span()) }).foldl_with(
+            just(Token::Question).repeated(),
+            |inner, _, e| TypeExpr { kind: TypeKind::Optional(Box::new(inner)), span: sp(e.span()) },
+        )
     })
     .labelled("a type");
 
@@ -437,25 +308,10 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .then_ignore(just(Token::Colon))
         .then(ty.clone())
         .then(just(Token::Eq).ignore_then(value.clone()).or_not())
-        .map_with(|((name, ty), default), e| Param {
-            name,
-            ty,
-            default,
-            span: sp(e.span()),
-        });
-    let param_entry = param
-        .map(Some)
-        .recover_with(via_parser(garbage(paren_stop).to(None)));
-    let params = delimited(
-        Token::LParen,
-        Token::RParen,
-        ")",
-        param_entry,
-        sep(),
-        |_| false,
-        "parameter",
-    )
-    .map(|(params, _)| params.into_iter().flatten().collect::<Vec<_>>());
+        .map_with(|((name, ty), default), e| Param { name, ty, default, span: sp(e.span()) });
+    let param_entry = param.map(Some).recover_with(via_parser(garbage(paren_stop).to(None)));
+    let params = delimited(Token::LParen, Token::RParen, ")", param_entry, sep(), |_| false, "parameter")
+        .map(|(params, _)| params.into_iter().flatten().collect::<Vec<_>>());
     let output = just(Token::Arrow).ignore_then(ty.clone()).or_not();
 
     let arg = name
@@ -463,17 +319,9 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .then_ignore(just(Token::Colon))
         .then_ignore(newlines())
         .then(value.clone())
-        .map_with(|(name, value), e| {
-            Some(Arg {
-                name,
-                value,
-                span: sp(e.span()),
-            })
-        });
-    let positional = value
-        .clone()
-        .then_ignore(any().filter(|t: &Token<'_>| paren_stop(t)).rewind())
-        .validate(|_, e, emitter| {
+        .map_with(|(name, value), e| Some(Arg { name, value, span: sp(e.span()) }));
+    let positional =
+        value.clone().then_ignore(any().filter(|t: &Token<'_>| paren_stop(t)).rewind()).validate(|_, e, emitter| {
             emitter.emit(coded(
                 codes::POSITIONAL_ARGUMENT,
                 e.span(),
@@ -482,19 +330,10 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
             ));
             None
         });
-    let arg_entry =
-        choice((arg, positional)).recover_with(via_parser(garbage(paren_stop).to(None)));
+    let arg_entry = choice((arg, positional)).recover_with(via_parser(garbage(paren_stop).to(None)));
     let call = path
         .clone()
-        .then(delimited(
-            Token::LParen,
-            Token::RParen,
-            ")",
-            arg_entry,
-            sep(),
-            |_| false,
-            "argument",
-        ))
+        .then(delimited(Token::LParen, Token::RParen, ")", arg_entry, sep(), |_| false, "argument"))
         .map_with(|(callee, (args, _)), e| Call {
             callee,
             args: args.into_iter().flatten().collect(),
@@ -503,12 +342,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .labelled("a task call");
 
     let override_clause = newlines().ignore_then(
-        kw("override")
-            .ignore_then(field.clone())
-            .map_with(|field, e| Override {
-                field,
-                span: sp(e.span()),
-            }),
+        kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: sp(e.span()) }),
     );
     let let_stmt = kw("let")
         .ignore_then(name.clone())
@@ -516,135 +350,69 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .then_ignore(newlines())
         .then(call)
         .then(override_clause.repeated().collect::<Vec<_>>())
-        .map_with(|((name, call), overrides), e| {
-            Stmt::Let(Let {
-                name,
-                call,
-                overrides,
-                span: sp(e.span()),
-            })
-        });
-    let return_stmt = kw("return")
-        .ignore_then(value.clone())
-        .map_with(|value, e| {
-            Stmt::Return(Return {
-                value,
-                span: sp(e.span()),
-            })
-        });
+        .map_with(|((name, call), overrides), e| Stmt::Let(Let { name, call, overrides, span: sp(e.span()) }));
+    let return_stmt =
+        kw("return").ignore_then(value.clone()).map_with(|value, e| Stmt::Return(Return { value, span: sp(e.span()) }));
     let stmt_entry = choice((let_stmt, return_stmt))
         .labelled("a statement (`let` or `return`)")
-        .recover_with(via_parser(
-            garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span))),
-        ));
-    let stmts = delimited(
-        Token::LBrace,
-        Token::RBrace,
-        "}",
-        stmt_entry,
-        sep(),
-        |_| false,
-        "statement",
-    );
+        .recover_with(via_parser(garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span)))));
+    let stmts = delimited(Token::LBrace, Token::RBrace, "}", stmt_entry, sep(), |_| false, "statement");
 
-    let import = kw("import")
-        .ignore_then(string.clone())
-        .then(kw("as").ignore_then(name.clone()).or_not())
-        .validate(|(path, alias), _, emitter| {
+    let import = kw("import").ignore_then(string.clone()).then(kw("as").ignore_then(name.clone()).or_not()).validate(
+        |(path, alias), _, emitter| {
             if alias.is_none() {
                 let stem = import_alias_suggestion(&path.value);
                 emitter.emit(coded(
                     codes::IMPORT_WITHOUT_NAME,
                     SimpleSpan::from(path.span.range()),
                     "an import needs a name: `import \"path.skiff\" as name`",
-                    Some((
-                        path.span.end as usize,
-                        &format!(" as {stem}"),
-                        &format!("name it `{stem}`"),
-                    )),
+                    Some((path.span.end as usize, &format!(" as {stem}"), &format!("name it `{stem}`"))),
                 ));
             }
             ItemKind::Import(Import { path, alias })
-        });
+        },
+    );
     let template_body = choice((
         block.clone().map(TemplateBody::Block),
-        kw("from")
-            .ignore_then(string.clone())
-            .map(TemplateBody::File),
+        kw("from").ignore_then(string.clone()).map(TemplateBody::File),
     ));
     let template = kw("pod_template")
         .ignore_then(name.clone())
         .then(kw("extends").ignore_then(path.clone()).or_not())
         .then(template_body)
-        .map(|((name, extends), body)| {
-            ItemKind::Template(Template {
-                name,
-                extends,
-                body,
-            })
-        });
+        .map(|((name, extends), body)| ItemKind::Template(Template { name, extends, body }));
     let task = kw("task")
         .ignore_then(name.clone())
         .then(params.clone())
         .then(output.clone())
         .then(block.clone())
-        .map(|(((name, params), output), body)| {
-            ItemKind::Task(Task {
-                name,
-                params,
-                output,
-                body,
-            })
-        });
-    let workflow = kw("workflow")
-        .ignore_then(name.clone())
-        .then(params)
-        .then(output)
-        .then(stmts)
-        .map(|(((name, params), output), (body, body_span))| {
-            ItemKind::Workflow(Workflow {
-                name,
-                params,
-                output,
-                body,
-                body_span: sp(body_span),
-            })
-        });
+        .map(|(((name, params), output), body)| ItemKind::Task(Task { name, params, output, body }));
+    let workflow = kw("workflow").ignore_then(name.clone()).then(params).then(output).then(stmts).map(
+        |(((name, params), output), (body, body_span))| {
+            ItemKind::Workflow(Workflow { name, params, output, body, body_span: sp(body_span) })
+        },
+    );
 
-    let item = choice((import, template, task, workflow)).map_with(|kind, e| Item {
-        kind,
-        span: sp(e.span()),
-        doc: None,
-    });
-    let trailing = any()
-        .rewind()
-        .then_ignore(any().repeated().at_least(1))
-        .map_with(|first, e| (first, e.span()))
-        .validate(|(first, span), _, emitter| {
-            emitter.emit(coded(
-                codes::UNEXPECTED_TOKEN,
-                span,
-                &format!(
-                    "expected the end of the item, found {}",
-                    describe_found(Some(first))
-                ),
-                None,
-            ));
-        });
-    newlines()
-        .ignore_then(item)
-        .then_ignore(newlines())
-        .then_ignore(trailing.or_not())
-        .then_ignore(end())
+    let item =
+        choice((import, template, task, workflow)).map_with(|kind, e| Item { kind, span: sp(e.span()), doc: None });
+    let trailing =
+        any().rewind().then_ignore(any().repeated().at_least(1)).map_with(|first, e| (first, e.span())).validate(
+            |(first, span), _, emitter| {
+                emitter.emit(coded(
+                    codes::UNEXPECTED_TOKEN,
+                    span,
+                    &format!("expected the end of the item, found {}", describe_found(Some(first))),
+                    None,
+                ));
+            },
+        );
+    newlines().ignore_then(item).then_ignore(newlines()).then_ignore(trailing.or_not()).then_ignore(end())
 }
 
 fn import_alias_suggestion(path: &str) -> String {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.strip_suffix(".skiff").unwrap_or(file);
-    let ident: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let ident: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     match ident.chars().next() {
         Some(c) if c.is_ascii_alphabetic() || c == '_' => ident,
         _ => format!("_{ident}"),
@@ -656,18 +424,14 @@ fn describe_found(token: Option<Token<'_>>) -> String {
         Some(Token::Ident(s)) => format!("`{s}`"),
         Some(Token::Str(s)) => {
             let short: String = s.chars().take(24).collect();
-            if short.len() < s.len() {
-                format!("{short}…")
-            } else {
-                short
-            }
+            if short.len() < s.len() { format!("{short}…") } else { short }
         }
         Some(other) => other.to_string(),
         None => "end of file".to_string(),
     }
 }
 
-fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>) -> SyntaxError {
+fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>) -> Diagnostic {
     let span = sp(*error.span());
     match error.reason() {
         chumsky::error::RichReason::Custom(encoded) => {
@@ -684,9 +448,8 @@ fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>
             .find(|c| *c == code)
             .unwrap_or(codes::UNEXPECTED_TOKEN);
             let message = parts.next().unwrap_or_default();
-            let mut out = SyntaxError::new(code, span, message);
-            if let (Some(at), Some(text), Some(label)) = (parts.next(), parts.next(), parts.next())
-            {
+            let mut out = Diagnostic::new(code, span, message);
+            if let (Some(at), Some(text), Some(label)) = (parts.next(), parts.next(), parts.next()) {
                 if let Ok(at) = at.parse::<u32>() {
                     out = out.with_fix(Fix::insert(label, at, text));
                 }
@@ -704,10 +467,8 @@ fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>
                     _ => continue,
                 };
                 let name = if ITEM_KEYWORDS.contains(&name.as_str())
-                    || [
-                        "let", "return", "override", "as", "extends", "from", "delete", "replace",
-                    ]
-                    .contains(&name.as_str())
+                    || ["let", "return", "override", "as", "extends", "from", "delete", "replace"]
+                        .contains(&name.as_str())
                 {
                     format!("`{name}`")
                 } else {
@@ -725,10 +486,7 @@ fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>
                 },
             };
             // Separators are acceptable almost everywhere; listing them buries what is needed.
-            if names
-                .iter()
-                .any(|n| n != "end of line" && n != "`,`" && n != "`.`")
-            {
+            if names.iter().any(|n| n != "end of line" && n != "`,`" && n != "`.`") {
                 names.retain(|n| n != "end of line" && n != "`,`" && n != "`.`");
             }
             let expected = match names.len() {
@@ -736,11 +494,7 @@ fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>
                 1 => names[0].clone(),
                 n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
             };
-            SyntaxError::new(
-                codes::UNEXPECTED_TOKEN,
-                span,
-                format!("expected {expected}, found {found}"),
-            )
+            Diagnostic::new(codes::UNEXPECTED_TOKEN, span, format!("expected {expected}, found {found}"))
         }
     }
 }

@@ -19,17 +19,11 @@ impl Span {
 
     /// An empty span at `offset`, for insertions and "missing" errors.
     pub const fn empty(offset: u32) -> Self {
-        Span {
-            start: offset,
-            end: offset,
-        }
+        Span { start: offset, end: offset }
     }
 
     pub fn from_range(range: Range<usize>) -> Self {
-        Span {
-            start: to_u32(range.start),
-            end: to_u32(range.end),
-        }
+        Span { start: to_u32(range.start), end: to_u32(range.end) }
     }
 
     pub fn range(self) -> Range<usize> {
@@ -46,10 +40,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn contains(self, offset: u32) -> bool {
@@ -68,17 +59,11 @@ impl Span {
 
     /// This span moved `delta` bytes towards the start (for item-relative spans).
     pub fn shifted_back(self, delta: u32) -> Span {
-        Span {
-            start: self.start - delta,
-            end: self.end - delta,
-        }
+        Span { start: self.start - delta, end: self.end - delta }
     }
 
     pub fn shifted(self, delta: u32) -> Span {
-        Span {
-            start: self.start + delta,
-            end: self.end + delta,
-        }
+        Span { start: self.start + delta, end: self.end + delta }
     }
 }
 
