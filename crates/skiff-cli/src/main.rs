@@ -1,1 +1,98 @@
-fn main() {}
+//! The `skiff` command: a thin front end over `skiff-sema`.
+//!
+//! This crate is for the command line: arguments, reading files, walking directories, and
+//! rendering diagnostics (ariadne in a terminal, JSON lines for tools). It is not for meaning:
+//! every check and every output is computed by the queries of `skiff-sema`.
+
+mod files;
+mod report;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "skiff", version, about = "A typed workflow language for Kubernetes")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and check files; a directory means every `*.skiff` file below it.
+    Check {
+        /// Files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// How to print diagnostics: for people, or one JSON object a line.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// When to color human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Treat these lints as errors (only `warnings` exists).
+    #[arg(long, value_enum)]
+    deny: Vec<Deny>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    Warnings,
+}
+
+/// Exit code 2: the command could not run as asked (usage or IO).
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { paths, output } => check(paths, output),
+    }
+}
+
+fn check(paths: Vec<PathBuf>, output: OutputArgs) -> ExitCode {
+    let loaded = match files::load(&paths) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut diagnostics = loaded.workspace.diagnostics();
+    diagnostics.extend(loaded.unreadable_diagnostics());
+    let summary = match output.message_format {
+        MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
+        MessageFormat::Json => report::json_lines(&loaded, &diagnostics),
+    };
+    let summary = match summary {
+        Ok(summary) => summary,
+        // A reader that stopped early (`skiff check | head`) is not an error of ours.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot write diagnostics: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let deny_warnings = output.deny.contains(&Deny::Warnings);
+    if summary.errors > 0 || deny_warnings && summary.warnings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

@@ -9,12 +9,14 @@ pub mod ast;
 mod dump;
 pub mod error;
 pub mod lexer;
+mod line_index;
 mod parser;
 mod span;
 
 pub use dump::dump;
 pub use error::{Diagnostic, Fix, Label, Severity, TextEdit};
 pub use lexer::{Comment, CommentKind};
+pub use line_index::LineIndex;
 pub use span::Span;
 
 use ast::{DocComment, SourceFile};

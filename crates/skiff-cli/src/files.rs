@@ -1,0 +1,117 @@
+//! Finding, reading and naming the files a command works on.
+
+use skiff_sema::{Diagnostic, FileDiagnostic, RootDatabase, Span, Workspace};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The files of one command, read into a workspace.
+pub struct Loaded {
+    pub workspace: Workspace,
+    /// Workspace path → the path to show the user (as they would type it).
+    pub display: BTreeMap<String, String>,
+    /// Files that exist but are not text: reported as diagnostics, not parsed.
+    pub not_utf8: Vec<(String, usize)>,
+}
+
+impl Loaded {
+    pub fn display_path<'a>(&'a self, path: &'a str) -> &'a str {
+        self.display.get(path).map_or(path, String::as_str)
+    }
+
+    pub fn text(&self, path: &str) -> &str {
+        self.workspace.file(path).map_or("", |file| file.text(&self.workspace.db).as_str())
+    }
+
+    pub fn unreadable_diagnostics(&self) -> Vec<FileDiagnostic> {
+        self.not_utf8
+            .iter()
+            .map(|(path, offset)| FileDiagnostic {
+                path: path.clone(),
+                diagnostic: Diagnostic::new(
+                    "invalid-utf8",
+                    Span::empty(0),
+                    format!("this file is not valid UTF-8 (first bad byte at offset {offset})"),
+                )
+                .with_help("skiff files are UTF-8 text; re-save the file as UTF-8"),
+            })
+            .collect()
+    }
+}
+
+/// Reads every file named, and every `*.skiff` file below every directory named, in path
+/// order. A path that does not exist or cannot be read is an error for the whole command.
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
+    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    let mut found: BTreeMap<PathBuf, ()> = BTreeMap::new();
+    for path in &paths {
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        if meta.is_dir() {
+            for file in skiff_files_below(path)? {
+                found.insert(file, ());
+            }
+        } else {
+            found.insert(path.clone(), ());
+        }
+    }
+    let mut loaded = Loaded { workspace: Workspace::new(RootDatabase::new()), display: BTreeMap::new(), not_utf8: Vec::new() };
+    for path in found.into_keys() {
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        let key = workspace_key(&path);
+        loaded.display.insert(key.clone(), display(&path));
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                loaded.workspace.set_file(&key, text);
+            }
+            Err(error) => {
+                // Keep the file known (empty) so that it is listed in order, and say why.
+                loaded.workspace.set_file(&key, String::new());
+                loaded.not_utf8.push((key, error.utf8_error().valid_up_to()));
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|entry| {
+        // Hidden directories and build output are never part of a workspace.
+        let name = entry.file_name().to_string_lossy();
+        entry.depth() == 0 || !(entry.file_type().is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules"))
+    });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+            match e.io_error() {
+                Some(io) => format!("cannot read `{path}`: {}", io_reason(io)),
+                None => format!("cannot walk `{path}`: {e}"),
+            }
+        })?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "skiff") {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// The path with `/` separators and no `./` prefix: stable across platforms and spellings.
+fn workspace_key(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_string()
+}
+
+fn display(path: &Path) -> String {
+    workspace_key(path)
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,115 @@
+//! Rendering diagnostics: ariadne for people, JSON lines for tools (DESIGN §5).
+
+use crate::ColorChoice;
+use crate::files::Loaded;
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+use serde_json::{Value, json};
+use skiff_sema::{FileDiagnostic, Severity, Span};
+use skiff_syntax::LineIndex;
+use std::io::{IsTerminal, Write};
+
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+fn summarize(diagnostics: &[FileDiagnostic]) -> Summary {
+    let errors = diagnostics.iter().filter(|d| d.diagnostic.severity == Severity::Error).count();
+    Summary { errors, warnings: diagnostics.len() - errors }
+}
+
+pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice) -> std::io::Result<Summary> {
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for item in diagnostics {
+        let d = &item.diagnostic;
+        let path = loaded.display_path(&item.path).to_string();
+        let (kind, accent) = match d.severity {
+            Severity::Error => (ReportKind::Error, Color::Red),
+            Severity::Warning => (ReportKind::Warning, Color::Yellow),
+        };
+        let range = |span: Span| (path.clone(), span.range());
+        let mut report = Report::build(kind, range(d.span))
+            .with_config(Config::new().with_index_type(IndexType::Byte).with_color(color))
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_label(Label::new(range(d.span)).with_color(accent));
+        for label in &d.labels {
+            report = report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
+        }
+        if let Some(help) = &d.help {
+            report = report.with_help(help);
+        }
+        if let Some(fix) = &d.fix {
+            report = report.with_note(format!("fix: {}", fix.message));
+        }
+        report.finish().write(ariadne::sources([(path.clone(), loaded.text(&item.path))]), &mut out)?;
+    }
+    let summary = summarize(diagnostics);
+    let files = loaded.workspace.files().count();
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    if diagnostics.is_empty() {
+        writeln!(out, "checked {}: no problems", plural(files, "file"))?;
+    } else {
+        writeln!(
+            out,
+            "checked {}: {}, {}",
+            plural(files, "file"),
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning")
+        )?;
+    }
+    Ok(summary)
+}
+
+pub fn json_lines(loaded: &Loaded, diagnostics: &[FileDiagnostic]) -> std::io::Result<Summary> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut indexes: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
+    for item in diagnostics {
+        let text = loaded.text(&item.path);
+        let index = indexes.entry(&item.path).or_insert_with(|| LineIndex::new(text));
+        let file = loaded.display_path(&item.path);
+        let d = &item.diagnostic;
+        let mut object = json!({
+            "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "code": d.code,
+            "message": d.message,
+            "file": file,
+        });
+        extend_with_position(&mut object, index, text, d.span);
+        if let Some(help) = &d.help {
+            object["help"] = json!(help);
+        }
+        if let Some(fix) = &d.fix {
+            let edits: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let mut edit_json = json!({ "file": file });
+                    extend_with_position(&mut edit_json, index, text, edit.span);
+                    edit_json["text"] = json!(edit.text);
+                    edit_json
+                })
+                .collect();
+            object["fix"] = json!({ "message": fix.message, "edits": edits });
+        }
+        writeln!(out, "{object}")?;
+    }
+    Ok(summarize(diagnostics))
+}
+
+/// Adds 1-based `line`, `column`, `end_line`, `end_column` (columns in characters).
+fn extend_with_position(object: &mut Value, index: &LineIndex, text: &str, span: Span) {
+    let (line, column) = index.line_col_chars(text, span.start);
+    let (end_line, end_column) = index.line_col_chars(text, span.end);
+    object["line"] = json!(line + 1);
+    object["column"] = json!(column + 1);
+    object["end_line"] = json!(end_line + 1);
+    object["end_column"] = json!(end_column + 1);
+}
