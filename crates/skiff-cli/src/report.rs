@@ -38,7 +38,7 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
             .with_config(Config::new().with_index_type(IndexType::Byte).with_color(color))
             .with_code(d.code)
             .with_message(&d.message)
-            .with_label(Label::new(range(d.span)).with_color(accent));
+            .with_label(Label::new(range(d.span)).with_message(&d.message).with_color(accent));
         for label in &d.labels {
             report = report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
         }

@@ -1,12 +1,69 @@
-//! placeholder
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn dump() {
-        let t = std::time::Instant::now();
-        let s = schemars::schema_for!(k8s_openapi::api::core::v1::PodTemplateSpec);
-        let v = serde_json::to_value(&s).unwrap();
-        eprintln!("took {:?}", t.elapsed());
-        std::fs::write("/tmp/podtemplatespec.json", serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    }
+//! skiff's Kubernetes knowledge, as pure functions over plain data.
+//!
+//! This crate is for everything skiff knows about Kubernetes: the schema of a `PodTemplateSpec`
+//! (from k8s-openapi's `schemars` feature: field names, types, descriptions for hover), the
+//! strategic-merge keyed-list table and the enum values the schema lacks (`smp-pod-spec.md`),
+//! resource quantities and their exact comparison, durations, label and DNS-1123 name rules, and
+//! checking a skiff body (a pod template, a task's container, an override) against the schema,
+//! with diagnostics that carry fixes.
+//!
+//! It is not for: salsa or any incremental machinery, IO of any kind, resolving files, imports
+//! or names (a reference value is left to the semantic layer), or choosing a Kubernetes version
+//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance will
+//! live here too, in its own `merge` module.
+
+pub mod check;
+pub mod duration;
+pub mod names;
+pub mod quantity;
+pub mod schema;
+pub mod tables;
+
+pub use check::{BodyShape, FieldDoc, check_body, check_field, describe, fields_at, type_at};
+pub use duration::{Duration, check_duration, parse_duration};
+pub use quantity::{Quantity, parse_quantity};
+pub use schema::{Kind, Schema, TypeId, schema};
+
+/// The stable codes of the Kubernetes checks (documented in `CODES.md`).
+pub mod codes {
+    /// A field the Kubernetes type does not have.
+    pub const UNKNOWN_FIELD: &str = "unknown-field";
+    /// A value of the wrong kind: a string where an object is expected, ...
+    pub const WRONG_KIND: &str = "wrong-kind";
+    /// A string outside a field's allowed values.
+    pub const INVALID_ENUM_VALUE: &str = "invalid-enum-value";
+    /// Text that is not a Kubernetes quantity.
+    pub const INVALID_QUANTITY: &str = "invalid-quantity";
+    /// (warning) A valid quantity that is almost certainly a mistake: `memory: 512m`.
+    pub const SUSPICIOUS_QUANTITY: &str = "suspicious-quantity";
+    /// An integer outside the 32-bit range of an `int32` field.
+    pub const INTEGER_OUT_OF_RANGE: &str = "integer-out-of-range";
+    /// A key of `labels`, `nodeSelector` or `matchLabels` that is not a valid label key.
+    pub const INVALID_LABEL_KEY: &str = "invalid-label-key";
+    /// A value of `labels`, `nodeSelector` or `matchLabels` that is not a valid label value.
+    pub const INVALID_LABEL_VALUE: &str = "invalid-label-value";
+    /// A key of `annotations` that is not a valid qualified name.
+    pub const INVALID_ANNOTATION_KEY: &str = "invalid-annotation-key";
+    /// A container, volume or host name that is not a DNS-1123 name.
+    pub const INVALID_NAME: &str = "invalid-name";
+    /// A resource request above the limit for the same resource.
+    pub const REQUESTS_EXCEED_LIMITS: &str = "requests-exceed-limits";
+    /// Two elements of one keyed list with the same merge key.
+    pub const DUPLICATE_MERGE_KEY: &str = "duplicate-merge-key";
+    /// An element of a keyed list without its merge key.
+    pub const MISSING_MERGE_KEY: &str = "missing-merge-key";
+    /// `containers["a"] { name: "b" }`: an element addressed by one key that names another.
+    pub const MERGE_KEY_MISMATCH: &str = "merge-key-mismatch";
+    /// One key written twice in one object.
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    /// A toleration with `operator: "Exists"` and a `value`.
+    pub const TOLERATION_EXISTS_WITH_VALUE: &str = "toleration-exists-with-value";
+    /// `key[index]` on a field that is not a keyed list.
+    pub const INDEX_NOT_KEYED: &str = "index-not-keyed";
+    /// `ports["http"]`: an index whose type is not the merge key's.
+    pub const INDEX_TYPE_MISMATCH: &str = "index-type-mismatch";
+    /// `key += value` on a field that is not a list.
+    pub const APPEND_TO_NON_LIST: &str = "append-to-non-list";
+    /// A value used as a duration (skiff's `timeout`) that is not one.
+    pub const INVALID_DURATION: &str = "invalid-duration";
 }

@@ -31,10 +31,16 @@ impl TypeId {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// An object with named fields, sorted by name.
-    Object { fields: Vec<Field> },
+    Object {
+        fields: Vec<Field>,
+    },
     /// A map from arbitrary string keys to values of one type (`labels`, `resources.limits`).
-    Map { values: TypeId },
-    Array { items: TypeId },
+    Map {
+        values: TypeId,
+    },
+    Array {
+        items: TypeId,
+    },
     String,
     Integer,
     Number,
@@ -279,8 +285,10 @@ impl Builder {
     }
 
     fn fields(&mut self, props: &Map<String, Value>, required: Option<&Value>) -> Result<Vec<Field>, String> {
-        let required: Vec<&str> =
-            required.and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> = required
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         let mut fields = Vec::with_capacity(props.len());
         for (name, prop) in props {
             let ty = self.type_of(prop)?;

@@ -124,6 +124,7 @@ impl<'src> Lexer<'src> {
                     continue;
                 }
                 b'"' => self.string(),
+                b'\'' => self.single_quoted(),
                 b'0'..=b'9' => self.number(start),
                 b'-' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) => {
                     self.pos += 1;
@@ -230,6 +231,26 @@ impl<'src> Lexer<'src> {
             _ => error,
         };
         self.error(error);
+    }
+
+    /// `'text'` on one line: one error with a fix to double quotes, lexed as an error token so
+    /// that the parser does not report it again. A lone `'` is an invalid character.
+    fn single_quoted(&mut self) -> Token<'src> {
+        let start = self.pos;
+        let line_end = self.src[start + 1..].find('\n').map_or(self.src.len(), |i| start + 1 + i);
+        let Some(close) = self.src[start + 1..line_end].find('\'').map(|i| start + 1 + i) else {
+            self.invalid_character();
+            return Token::Error;
+        };
+        self.pos = close + 1;
+        let inner = &self.src[start + 1..close];
+        let quoted = format!("\"{}\"", inner.replace('\\', "\\\\").replace('"', "\\\""));
+        let span = Span::from_range(start..self.pos);
+        self.error(
+            Diagnostic::new(codes::INVALID_CHARACTER, span, "strings use double quotes")
+                .with_fix(Fix::replace("use double quotes", span, quoted)),
+        );
+        Token::Error
     }
 
     /// Swallows a bracket group that opens past [`MAX_NESTING`], through its matching close.
