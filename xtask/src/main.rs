@@ -1,1 +1,111 @@
-fn main() {}
+//! Project automation: `cargo xtask test` runs every test of the project on a fresh machine.
+//!
+//! It installs what the tests need beyond cargo into project-local folders (`.tools/`), then runs
+//! each stage and prints a summary. It is not for building skiff itself: that is plain cargo.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The tree-sitter CLI version the committed `grammar/src/` was generated with.
+const TREE_SITTER_VERSION: &str = "0.27.1";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    match args.first().map(String::as_str) {
+        Some("test") => test(&root),
+        Some("install-tools") => match install_tree_sitter(&root) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("xtask: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprintln!("usage: cargo xtask test | install-tools");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
+}
+
+struct Stage {
+    name: &'static str,
+    ok: bool,
+    seconds: f64,
+}
+
+fn test(root: &Path) -> ExitCode {
+    let mut stages = Vec::new();
+    let mut run = |name: &'static str, f: &dyn Fn() -> Result<(), String>| {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = f();
+        if let Err(error) = &result {
+            eprintln!("xtask: stage `{name}` failed: {error}");
+        }
+        stages.push(Stage { name, ok: result.is_ok(), seconds: started.elapsed().as_secs_f64() });
+    };
+
+    run("format", &|| cargo(root, &["fmt", "--all", "--check"]));
+    run("rust tests", &|| {
+        if has_nextest(root) {
+            cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])
+        } else {
+            cargo(root, &["test", "--workspace", "--no-fail-fast"])
+        }
+    });
+    run("examples", &|| cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "check", "examples"]));
+    run("grammar", &|| {
+        let tree_sitter = install_tree_sitter(root)?;
+        status(Command::new("bash").arg(root.join("grammar/test.sh")).arg(tree_sitter).current_dir(root))
+    });
+
+    println!("\n==> summary");
+    for stage in &stages {
+        println!("{:<12} {:>4}  {:.1}s", stage.name, if stage.ok { "ok" } else { "FAIL" }, stage.seconds);
+    }
+    let failed = stages.iter().filter(|s| !s.ok).count();
+    println!("stages: {} passed, {} failed", stages.len() - failed, failed);
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    status(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args(args).current_dir(root))
+}
+
+fn status(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} exited with {status}")) }
+}
+
+fn has_nextest(root: &Path) -> bool {
+    Command::new("cargo")
+        .args(["nextest", "--version"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// Installs the tree-sitter CLI from crates.io into `.tools/` unless the right version is
+/// there (npm's package downloads a binary at install time, which offline machines cannot do).
+fn install_tree_sitter(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join(".tools");
+    let binary = tools.join("bin/tree-sitter");
+    let installed = Command::new(&binary)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(TREE_SITTER_VERSION));
+    if !installed {
+        println!("installing tree-sitter-cli {TREE_SITTER_VERSION} into .tools/ (once; a few minutes)");
+        let spec = format!("tree-sitter-cli@{TREE_SITTER_VERSION}");
+        let root_arg = tools.to_string_lossy().into_owned();
+        cargo(root, &["install", "--locked", &spec, "--root", &root_arg])?;
+    }
+    Ok(binary)
+}

@@ -107,6 +107,10 @@ struct Lexer<'src> {
 
 impl<'src> Lexer<'src> {
     fn run(&mut self) {
+        // Some editors start UTF-8 files with a byte order mark; it is not text.
+        if self.src.starts_with('\u{feff}') {
+            self.pos = 3;
+        }
         while self.pos < self.bytes.len() {
             let start = self.pos;
             let b = self.bytes[self.pos];
@@ -211,12 +215,23 @@ impl<'src> Lexer<'src> {
         self.out.comments.push(Comment { kind, span: Span::from_range(start..end) });
     }
 
+    /// Reports one character that starts no token, or a run of the same character (a file of
+    /// NUL bytes is one error, not millions).
     fn invalid_character(&mut self) {
         let start = self.pos;
         let ch = self.src[start..].chars().next().unwrap_or('\u{fffd}');
         self.pos += ch.len_utf8();
+        while self.src[self.pos..].starts_with(ch) && ch != '\'' {
+            self.pos += ch.len_utf8();
+        }
         let span = Span::from_range(start..self.pos);
-        let mut error = Diagnostic::new(codes::INVALID_CHARACTER, span, format!("unexpected character {ch:?}"));
+        let count = (self.pos - start) / ch.len_utf8();
+        let message = if count == 1 {
+            format!("unexpected character {ch:?}")
+        } else {
+            format!("unexpected characters: {count} × {ch:?}")
+        };
+        let mut error = Diagnostic::new(codes::INVALID_CHARACTER, span, message);
         error = match ch {
             ';' => error.with_help("fields and statements end at a newline or a comma").with_fix(Fix::replace(
                 "use a comma",

@@ -94,25 +94,53 @@ fn newlines<'t, 's: 't>() -> P![()] {
     just(Token::Newline).repeated().ignored()
 }
 
-/// A bracket group with everything inside, matched by nesting (the lexer bounds the depth).
-fn balanced<'t, 's: 't>() -> P![()] {
-    recursive(|group| {
-        let inner = group
-            .or(any().filter(|t: &Token<'_>| !matches!(t, Token::RBrace | Token::RBracket | Token::RParen)).ignored())
-            .repeated();
-        choice((
-            just(Token::LBrace).then(inner.clone()).then(just(Token::RBrace)).ignored(),
-            just(Token::LBracket).then(inner.clone()).then(just(Token::RBracket)).ignored(),
-            just(Token::LParen).then(inner).then(just(Token::RParen)).ignored(),
-        ))
-    })
+fn is_opener(t: &Token<'_>) -> bool {
+    matches!(t, Token::LBrace | Token::LBracket | Token::LParen)
 }
 
-/// One or more tokens up to (not including) a token for which `stop` holds, bracket groups
-/// skipped whole. Returns the first token and the span skipped.
+fn is_closer(t: &Token<'_>) -> bool {
+    matches!(t, Token::RBrace | Token::RBracket | Token::RParen)
+}
+
+/// One or more tokens up to (not including) a token for which `stop` holds, returning the first
+/// token and the span skipped. A bracket group is skipped whole when it is closed; an unclosed
+/// opener is skipped alone. Written by hand rather than with combinators: a combinator that
+/// tries each group and falls back on failure takes time exponential in the number of unclosed
+/// openers, while this scan is linear per opener (and the lexer bounds the nesting).
 fn garbage<'t, 's: 't>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, SimpleSpan)] {
-    let unit = any().filter(move |t: &Token<'_>| stop(t)).not().ignore_then(balanced().or(any().ignored()));
-    any().rewind().then_ignore(unit.repeated().at_least(1)).map_with(|first, e| (first, e.span()))
+    custom(move |inp| {
+        let before = inp.cursor();
+        let first = match inp.peek() {
+            Some(t) if !stop(&t) => t,
+            _ => {
+                let span = inp.span_since(&before);
+                return Err(Rich::custom(span, "nothing to skip"));
+            }
+        };
+        while let Some(token) = inp.peek() {
+            if stop(&token) {
+                break;
+            }
+            let checkpoint = inp.save();
+            inp.next();
+            if is_opener(&token) {
+                let mut depth = 1usize;
+                while depth > 0 {
+                    match inp.next() {
+                        Some(t) if is_opener(&t) => depth += 1,
+                        Some(t) if is_closer(&t) => depth -= 1,
+                        Some(_) => {}
+                        None => break,
+                    }
+                }
+                if depth > 0 {
+                    inp.rewind(checkpoint);
+                    inp.next();
+                }
+            }
+        }
+        Ok((first, inp.span_since(&before)))
+    })
 }
 
 fn field_ends_in_block(field: &Option<Field>) -> bool {
@@ -307,7 +335,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .clone()
         .then_ignore(just(Token::Colon))
         .then(ty.clone())
-        .then(just(Token::Eq).ignore_then(value.clone()).or_not())
+        .then(just(Token::Eq).ignore_then(newlines()).ignore_then(value.clone()).or_not())
         .map_with(|((name, ty), default), e| Param { name, ty, default, span: sp(e.span()) });
     let param_entry = param.map(Some).recover_with(via_parser(garbage(paren_stop).to(None)));
     let params = delimited(Token::LParen, Token::RParen, ")", param_entry, sep(), |_| false, "parameter")

@@ -110,6 +110,13 @@ fn deep_nesting_is_reported_not_overflowed() {
 fn nul_bytes_and_empty_input() {
     assert!(parse("").errors.is_empty());
     let nul = parse(&"\0".repeat(1000));
-    assert_eq!(nul.errors.len(), 1000);
-    assert!(nul.errors.iter().all(|e| e.code == "invalid-character"));
+    assert_eq!(nul.errors.len(), 1, "a run of NUL bytes is one error: {:?}", nul.errors);
+    assert_eq!((nul.errors[0].code, nul.errors[0].span), ("invalid-character", Span::new(0, 1000)));
+}
+
+#[test]
+fn byte_order_mark_is_not_text() {
+    let parse = parse("\u{feff}task t() { image: \"x\" }\n");
+    assert!(parse.errors.is_empty(), "{:?}", parse.errors);
+    assert_eq!(parse.file.items.len(), 1);
 }
