@@ -44,7 +44,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     let mut found: BTreeMap<PathBuf, ()> = BTreeMap::new();
     for path in &paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
         if meta.is_dir() {
             for file in skiff_files_below(path)? {
                 found.insert(file, ());
@@ -53,7 +54,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             found.insert(path.clone(), ());
         }
     }
-    let mut loaded = Loaded { workspace: Workspace::new(RootDatabase::new()), display: BTreeMap::new(), not_utf8: Vec::new() };
+    let mut loaded =
+        Loaded { workspace: Workspace::new(RootDatabase::new()), display: BTreeMap::new(), not_utf8: Vec::new() };
     for path in found.into_keys() {
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
         let key = workspace_key(&path);
@@ -77,7 +79,8 @@ fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|entry| {
         // Hidden directories and build output are never part of a workspace.
         let name = entry.file_name().to_string_lossy();
-        entry.depth() == 0 || !(entry.file_type().is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules"))
+        entry.depth() == 0
+            || !(entry.file_type().is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules"))
     });
     for entry in walker {
         let entry = entry.map_err(|e| {

@@ -40,7 +40,8 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
             .with_message(&d.message)
             .with_label(Label::new(range(d.span)).with_message(&d.message).with_color(accent));
         for label in &d.labels {
-            report = report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
+            report =
+                report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
         }
         if let Some(help) = &d.help {
             report = report.with_help(help);

@@ -65,13 +65,13 @@ fn three_unrelated_errors_give_three_json_lines_on_three_lines() {
 
 #[test]
 fn columns_are_characters_and_one_based() {
-    // `é` is two bytes: the error on `@` is at character column 12, byte column 13.
+    // `é` is two bytes: the error on `@` is at character column 23, byte column 24.
     let dir = scratch("columns", &[("c.skiff", "task t() { x: \"é\", y: @ }\n".as_bytes())]);
     let output = skiff(&["check", "--message-format=json", "c.skiff"], &dir);
     let lines = json_lines(&output);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(1), Some(24)));
-    assert_eq!(lines[0]["end_column"].as_u64(), Some(25));
+    assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(1), Some(23)));
+    assert_eq!(lines[0]["end_column"].as_u64(), Some(24));
 }
 
 #[test]
@@ -88,7 +88,8 @@ fn several_files_in_path_order() {
     );
     let output = skiff(&["check", "--message-format", "json"], &dir);
     assert_eq!(output.status.code(), Some(1));
-    let files: Vec<String> = json_lines(&output).iter().map(|d| d["file"].as_str().expect("file").to_string()).collect();
+    let files: Vec<String> =
+        json_lines(&output).iter().map(|d| d["file"].as_str().expect("file").to_string()).collect();
     assert_eq!(files, ["a/first.skiff", "b/second.skiff"]);
 }
 
@@ -121,7 +122,8 @@ fn bad_flag_is_a_usage_error() {
 
 #[test]
 fn invalid_utf8_is_a_diagnostic_not_a_crash() {
-    let dir = scratch("utf8", &[("bin.skiff", b"task t() {\xff\xfe}\n"), ("ok.skiff", b"task ok() { image: \"x\" }\n")]);
+    let dir =
+        scratch("utf8", &[("bin.skiff", b"task t() {\xff\xfe}\n"), ("ok.skiff", b"task ok() { image: \"x\" }\n")]);
     let output = skiff(&["check", "--message-format", "json", "."], &dir);
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output);

@@ -262,8 +262,11 @@ impl<'src> Lexer<'src> {
         let quoted = format!("\"{}\"", inner.replace('\\', "\\\\").replace('"', "\\\""));
         let span = Span::from_range(start..self.pos);
         self.error(
-            Diagnostic::new(codes::INVALID_CHARACTER, span, "strings use double quotes")
-                .with_fix(Fix::replace("use double quotes", span, quoted)),
+            Diagnostic::new(codes::INVALID_CHARACTER, span, "strings use double quotes").with_fix(Fix::replace(
+                "use double quotes",
+                span,
+                quoted,
+            )),
         );
         Token::Error
     }

@@ -172,35 +172,46 @@ fn coded<'t, 's: 't>(
     Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
 }
 
-/// `open entries close`, entries separated by newlines or commas. An entry for which
-/// `ends_in_block` holds needs no separator after it (`requests { } limits { }` is two fields);
-/// two other entries without one between them are reported, with a fix that inserts a comma.
-/// A missing `close` is reported at `open` with a fix that inserts it after the last entry.
+/// `open entries close`, entries separated by `separator` (newlines or commas).
+///
+/// An entry that does not parse is reported and skipped through `recover`. An entry written
+/// directly after another without a separator is parsed too, so no text is lost, and reported
+/// once as a missing separator (with a fix that inserts a comma), unless the entry before it
+/// ends in a block (`requests { } limits { }` is two fields); if that glued entry does not
+/// parse either, it is skipped without a second error. A missing `close` is reported at `open`
+/// with a fix that inserts it after the last entry.
+#[allow(clippy::too_many_arguments)]
 fn delimited<'t, 's: 't, O: Clone + 't>(
     open: Token<'s>,
     close: Token<'s>,
     close_text: &'static str,
     entry: P![O],
+    recover: P![O],
     separator: P![()],
     ends_in_block: fn(&O) -> bool,
     what: &'static str,
 ) -> P![(Vec<O>, SimpleSpan)] {
-    let separated = separator.to(true).or(empty().to(false));
-    let entry = entry.map_with(|o, e| (o, e.span())).then(separated);
+    let checked = entry.clone().recover_with(via_parser(recover.clone())).map_with(|o, e| (o, e.span()));
+    let glued = entry.or(recover).map_with(|o, e| (o, e.span()));
+    let following =
+        choice((separator.clone().ignore_then(checked.clone()).map(|o| (o, true)), glued.map(|o| (o, false))));
     just(open)
         .map_with(|_, e| e.span())
         .then_ignore(sep().or_not())
-        .then(entry.repeated().collect::<Vec<_>>())
+        .then(checked.or_not())
+        .then(following.repeated().collect::<Vec<_>>())
+        .then_ignore(separator.or_not())
         .then(just(close).or_not())
-        .validate(move |((open_span, entries), closed), e, emitter| {
+        .validate(move |(((open_span, first), rest), closed), e, emitter| {
+            let entries: Vec<((O, SimpleSpan), bool)> = first.map(|f| (f, true)).into_iter().chain(rest).collect();
             for pair in entries.windows(2) {
-                let ((before, before_span), separated) = &pair[0];
-                let after_span = pair[1].0.1;
+                let ((before, before_span), _) = &pair[0];
+                let ((_, after_span), separated) = &pair[1];
                 if !separated && !ends_in_block(before) {
                     emitter.emit(coded(
                         codes::MISSING_SEPARATOR,
-                        SimpleSpan::from(before_span.end..after_span.start.max(before_span.end)),
-                        &format!("expected a newline or `,` after this {what}"),
+                        *after_span,
+                        &format!("expected a newline or `,` before this {what}"),
                         Some((before_span.end, ",", "insert a comma")),
                     ));
                 }
@@ -258,14 +269,14 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         Token::LBrace,
         Token::PlusEq,
     ]));
-    let list_entry = field_start.clone().not().ignore_then(value.clone().recover_with(via_parser(
-        garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) }),
-    )));
+    let list_entry = field_start.clone().not().ignore_then(value.clone());
+    let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) });
     let list = delimited(
         Token::LBracket,
         Token::RBracket,
         "]",
         list_entry,
+        list_recover,
         sep().then_ignore(field_start.not()),
         |_| false,
         "element",
@@ -307,10 +318,19 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
     ))
     .map_with(|(key, op), e| Field { key, op, span: sp(e.span()) });
 
-    let block_entry = field.clone().map(Some).recover_with(via_parser(garbage(block_stop).to(None)));
+    let block_entry = field.clone().map(Some);
     block.define(
-        delimited(Token::LBrace, Token::RBrace, "}", block_entry, sep(), field_ends_in_block, "field")
-            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) }),
+        delimited(
+            Token::LBrace,
+            Token::RBrace,
+            "}",
+            block_entry,
+            garbage(block_stop).to(None),
+            sep(),
+            field_ends_in_block,
+            "field",
+        )
+        .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) }),
     );
 
     let ty = recursive(|ty| {
@@ -337,9 +357,18 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .then(ty.clone())
         .then(just(Token::Eq).ignore_then(newlines()).ignore_then(value.clone()).or_not())
         .map_with(|((name, ty), default), e| Param { name, ty, default, span: sp(e.span()) });
-    let param_entry = param.map(Some).recover_with(via_parser(garbage(paren_stop).to(None)));
-    let params = delimited(Token::LParen, Token::RParen, ")", param_entry, sep(), |_| false, "parameter")
-        .map(|(params, _)| params.into_iter().flatten().collect::<Vec<_>>());
+    let param_entry = param.map(Some);
+    let params = delimited(
+        Token::LParen,
+        Token::RParen,
+        ")",
+        param_entry,
+        garbage(paren_stop).to(None),
+        sep(),
+        |_| false,
+        "parameter",
+    )
+    .map(|(params, _)| params.into_iter().flatten().collect::<Vec<_>>());
     let output = just(Token::Arrow).ignore_then(ty.clone()).or_not();
 
     let arg = name
@@ -358,10 +387,19 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
             ));
             None
         });
-    let arg_entry = choice((arg, positional)).recover_with(via_parser(garbage(paren_stop).to(None)));
+    let arg_entry = choice((arg, positional));
     let call = path
         .clone()
-        .then(delimited(Token::LParen, Token::RParen, ")", arg_entry, sep(), |_| false, "argument"))
+        .then(delimited(
+            Token::LParen,
+            Token::RParen,
+            ")",
+            arg_entry,
+            garbage(paren_stop).to(None),
+            sep(),
+            |_| false,
+            "argument",
+        ))
         .map_with(|(callee, (args, _)), e| Call {
             callee,
             args: args.into_iter().flatten().collect(),
@@ -381,10 +419,9 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .map_with(|((name, call), overrides), e| Stmt::Let(Let { name, call, overrides, span: sp(e.span()) }));
     let return_stmt =
         kw("return").ignore_then(value.clone()).map_with(|value, e| Stmt::Return(Return { value, span: sp(e.span()) }));
-    let stmt_entry = choice((let_stmt, return_stmt))
-        .labelled("a statement (`let` or `return`)")
-        .recover_with(via_parser(garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span)))));
-    let stmts = delimited(Token::LBrace, Token::RBrace, "}", stmt_entry, sep(), |_| false, "statement");
+    let stmt_entry = choice((let_stmt, return_stmt)).labelled("a statement (`let` or `return`)");
+    let stmt_recover = garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span)));
+    let stmts = delimited(Token::LBrace, Token::RBrace, "}", stmt_entry, stmt_recover, sep(), |_| false, "statement");
 
     let import = kw("import").ignore_then(string.clone()).then(kw("as").ignore_then(name.clone()).or_not()).validate(
         |(path, alias), _, emitter| {
