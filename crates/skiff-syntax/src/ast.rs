@@ -2,11 +2,13 @@
 //! make sense of is an `Error` variant, so a broken file still yields a usable tree.
 
 use crate::Span;
+pub use smol_str::SmolStr;
 
 /// An identifier or a quoted key, decoded, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
-    pub text: String,
+    /// Short names are stored inline: parsing allocates nothing for them.
+    pub text: SmolStr,
     pub span: Span,
 }
 

@@ -162,7 +162,7 @@ impl Dumper {
 }
 
 fn key_text(key: &Key) -> String {
-    let name = if key.quoted { format!("{:?}", key.name.text) } else { key.name.text.clone() };
+    let name = if key.quoted { format!("{:?}", key.name.text) } else { key.name.text.to_string() };
     match &key.index {
         Some(index) => format!("{name}[{}]", value_text(index)),
         None => name,
@@ -171,7 +171,7 @@ fn key_text(key: &Key) -> String {
 
 fn type_text(ty: &TypeExpr) -> String {
     match &ty.kind {
-        TypeKind::Named { name, args } if args.is_empty() => name.text.clone(),
+        TypeKind::Named { name, args } if args.is_empty() => name.text.to_string(),
         TypeKind::Named { name, args } => {
             let args: Vec<String> = args.iter().map(type_text).collect();
             format!("{}[{}]", name.text, args.join(", "))

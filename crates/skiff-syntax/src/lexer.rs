@@ -334,6 +334,9 @@ impl<'src> Lexer<'src> {
                 Some(b'"') => {
                     self.pos += 1;
                     let raw = &self.src[start..self.pos];
+                    if !raw.contains('\\') {
+                        return Token::Str(raw);
+                    }
                     for error in unescape(raw, start as u32).1 {
                         self.error(error);
                     }
@@ -398,6 +401,9 @@ impl<'src> Lexer<'src> {
 pub fn unescape(raw: &str, offset: u32) -> (String, Vec<Diagnostic>) {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
+    if !inner.contains('\\') {
+        return (inner.to_string(), Vec::new());
+    }
     let mut out = String::with_capacity(inner.len());
     let mut errors = Vec::new();
     let mut chars = inner.char_indices().peekable();

@@ -10,14 +10,41 @@ use crate::Span;
 use crate::ast::*;
 use crate::error::{Diagnostic, Fix, codes};
 use crate::lexer::{Token, unescape};
+use chumsky::error::{EmptyErr, LabelError};
 use chumsky::input::MappedInput;
 use chumsky::prelude::*;
 
 type In<'t, 's> = MappedInput<'t, Token<'s>, SimpleSpan, &'t [(Token<'s>, SimpleSpan)]>;
-type Extra<'t, 's> = extra::Err<Rich<'t, Token<'s>, SimpleSpan>>;
+type RichError<'t, 's> = Rich<'t, Token<'s>, SimpleSpan>;
+
+/// The error type the grammar is built with. Valid items are parsed with chumsky's
+/// allocation-free [`EmptyErr`] (several times faster); only an item that fails is parsed again
+/// with [`Rich`] errors to say what went wrong.
+pub(crate) trait GrammarError<'t, 's: 't>:
+    chumsky::error::Error<'t, In<'t, 's>> + LabelError<'t, In<'t, 's>, &'static str> + 't
+{
+    /// An error with a stable code and an optional fix `(insert at, text, label)`.
+    fn coded(code: &'static str, span: SimpleSpan, message: &str, fix: Option<(usize, &str, &str)>) -> Self;
+}
+
+impl<'t, 's: 't> GrammarError<'t, 's> for EmptyErr {
+    fn coded(_: &'static str, _: SimpleSpan, _: &str, _: Option<(usize, &str, &str)>) -> Self {
+        EmptyErr::default()
+    }
+}
+
+/// Chumsky's own custom errors are plain strings: the code and the fix travel inside the
+/// message, separated by U+001F, and [`convert_error`] takes them apart. Emitting through
+/// chumsky (rather than a side channel) keeps them rewound when the parser backtracks.
+impl<'t, 's: 't> GrammarError<'t, 's> for RichError<'t, 's> {
+    fn coded(code: &'static str, span: SimpleSpan, message: &str, fix: Option<(usize, &str, &str)>) -> Self {
+        let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
+        Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
+    }
+}
 
 macro_rules! P {
-    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, Extra<'t, 's>> + Clone };
+    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<Er>> + Clone };
 }
 
 /// Item keywords: a line starting with one of these, followed by a name, starts a new item.
@@ -25,7 +52,8 @@ const ITEM_KEYWORDS: [&str; 4] = ["import", "pod_template", "task", "workflow"];
 
 pub(crate) fn parse_items(tokens: &[(Token<'_>, Span)], src_len: u32) -> (Vec<Item>, Vec<Diagnostic>) {
     let tokens: Vec<(Token<'_>, SimpleSpan)> = tokens.iter().map(|&(t, s)| (t, SimpleSpan::from(s.range()))).collect();
-    let parser = item_parser();
+    let fast = item_parser::<EmptyErr>();
+    let mut rich = None;
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for chunk in split_items(&tokens) {
@@ -51,7 +79,15 @@ pub(crate) fn parse_items(tokens: &[(Token<'_>, Span)], src_len: u32) -> (Vec<It
             continue;
         }
         let eoi = SimpleSpan::from(end_offset..end_offset);
-        let (item, chunk_errors) = parser.parse(chunk_tokens.split_token_span(eoi)).into_output_errors();
+        let fast_result = fast.parse(chunk_tokens.split_token_span(eoi));
+        if !fast_result.has_errors()
+            && let Some(item) = fast_result.into_output()
+        {
+            items.push(item);
+            continue;
+        }
+        let rich = rich.get_or_insert_with(item_parser::<RichError>);
+        let (item, chunk_errors) = rich.parse(chunk_tokens.split_token_span(eoi)).into_output_errors();
         let chunk_span = Span::new(first.1.start as u32, end_offset as u32);
         items.push(item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None }));
         errors.extend(chunk_errors.into_iter().map(|e| convert_error(e, next)));
@@ -81,16 +117,16 @@ fn sp(span: SimpleSpan) -> Span {
     Span::from_range(span.into_range())
 }
 
-fn kw<'t, 's: 't>(word: &'static str) -> P![()] {
+fn kw<'t, 's: 't, Er: GrammarError<'t, 's>>(word: &'static str) -> P![()] {
     just(Token::Ident(word)).ignored().labelled(word)
 }
 
 /// Newlines and commas both separate fields, arguments, parameters and statements.
-fn sep<'t, 's: 't>() -> P![()] {
+fn sep<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![()] {
     one_of([Token::Newline, Token::Comma]).repeated().at_least(1).ignored()
 }
 
-fn newlines<'t, 's: 't>() -> P![()] {
+fn newlines<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![()] {
     just(Token::Newline).repeated().ignored()
 }
 
@@ -107,14 +143,14 @@ fn is_closer(t: &Token<'_>) -> bool {
 /// opener is skipped alone. Written by hand rather than with combinators: a combinator that
 /// tries each group and falls back on failure takes time exponential in the number of unclosed
 /// openers, while this scan is linear per opener (and the lexer bounds the nesting).
-fn garbage<'t, 's: 't>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, SimpleSpan)] {
+fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, SimpleSpan)] {
     custom(move |inp| {
         let before = inp.cursor();
         let first = match inp.peek() {
             Some(t) if !stop(&t) => t,
             _ => {
                 let span = inp.span_since(&before);
-                return Err(Rich::custom(span, "nothing to skip"));
+                return Err(<Er as LabelError<'t, In<'t, 's>, &'static str>>::expected_found(None, None, span));
             }
         };
         while let Some(token) = inp.peek() {
@@ -159,19 +195,6 @@ fn paren_stop(t: &Token<'_>) -> bool {
     matches!(t, Token::Newline | Token::Comma | Token::RParen | Token::LBrace | Token::RBrace)
 }
 
-/// A Rich error carrying a code, a message and an optional insertion fix, decoded by
-/// [`convert_error`]. Chumsky's own custom errors are plain strings; this keeps them rewound
-/// with the parser when it backtracks, which a side channel would not.
-fn coded<'t, 's: 't>(
-    code: &'static str,
-    span: SimpleSpan,
-    message: &str,
-    fix: Option<(usize, &str, &str)>,
-) -> Rich<'t, Token<'s>, SimpleSpan> {
-    let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
-    Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
-}
-
 /// `open entries close`, entries separated by `separator` (newlines or commas).
 ///
 /// An entry that does not parse is reported and skipped through `recover`. An entry written
@@ -181,7 +204,7 @@ fn coded<'t, 's: 't>(
 /// parse either, it is skipped without a second error. A missing `close` is reported at `open`
 /// with a fix that inserts it after the last entry.
 #[allow(clippy::too_many_arguments)]
-fn delimited<'t, 's: 't, O: Clone + 't>(
+fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
     open: Token<'s>,
     close: Token<'s>,
     close_text: &'static str,
@@ -208,7 +231,7 @@ fn delimited<'t, 's: 't, O: Clone + 't>(
                 let ((before, before_span), _) = &pair[0];
                 let ((_, after_span), separated) = &pair[1];
                 if !separated && !ends_in_block(before) {
-                    emitter.emit(coded(
+                    emitter.emit(Er::coded(
                         codes::MISSING_SEPARATOR,
                         *after_span,
                         &format!("expected a newline or `,` before this {what}"),
@@ -218,7 +241,7 @@ fn delimited<'t, 's: 't, O: Clone + 't>(
             }
             if closed.is_none() {
                 let at = entries.last().map_or(open_span.end, |((_, s), _)| s.end);
-                emitter.emit(coded(
+                emitter.emit(Er::coded(
                     codes::UNCLOSED_DELIMITER,
                     open_span,
                     &format!("this `{}` is never closed", open_text(close_text)),
@@ -237,8 +260,8 @@ fn open_text(close: &str) -> &'static str {
     }
 }
 
-fn item_parser<'t, 's: 't>() -> P![Item] {
-    let name = select! { Token::Ident(s) = e => Name { text: s.to_string(), span: sp(e.span()) } }.labelled("a name");
+fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
+    let name = select! { Token::Ident(s) = e => Name { text: SmolStr::new(s), span: sp(e.span()) } }.labelled("a name");
     let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: sp(e.span()) } }
         .labelled("a string");
     let path = name
@@ -290,7 +313,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
 
     let key_name = choice((
         name.clone().map(|n| (n, false)),
-        string.clone().map(|s| (Name { text: s.value, span: s.span }, true)),
+        string.clone().map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
     ));
     let index = just(Token::LBracket)
         .ignore_then(newlines())
@@ -379,7 +402,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .map_with(|(name, value), e| Some(Arg { name, value, span: sp(e.span()) }));
     let positional =
         value.clone().then_ignore(any().filter(|t: &Token<'_>| paren_stop(t)).rewind()).validate(|_, e, emitter| {
-            emitter.emit(coded(
+            emitter.emit(Er::coded(
                 codes::POSITIONAL_ARGUMENT,
                 e.span(),
                 "arguments are passed by name: write `parameter: value`",
@@ -427,7 +450,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         |(path, alias), _, emitter| {
             if alias.is_none() {
                 let stem = import_alias_suggestion(&path.value);
-                emitter.emit(coded(
+                emitter.emit(Er::coded(
                     codes::IMPORT_WITHOUT_NAME,
                     SimpleSpan::from(path.span.range()),
                     "an import needs a name: `import \"path.skiff\" as name`",
@@ -463,7 +486,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
     let trailing =
         any().rewind().then_ignore(any().repeated().at_least(1)).map_with(|first, e| (first, e.span())).validate(
             |(first, span), _, emitter| {
-                emitter.emit(coded(
+                emitter.emit(Er::coded(
                     codes::UNEXPECTED_TOKEN,
                     span,
                     &format!("expected the end of the item, found {}", describe_found(Some(first))),

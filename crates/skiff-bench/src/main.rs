@@ -1,0 +1,60 @@
+//! `skiff-bench`: commands that measure skiff and print figures (see BENCHMARKS.md).
+//!
+//! This crate is for measuring: it generates workspaces and times the same code paths the
+//! CLI and the server use. It is not a test: nothing here asserts a time.
+
+mod generate;
+
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |flag: &str, default: usize| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{flag} takes a number")))
+    };
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let dir = args.get(1).expect("usage: skiff-bench generate DIR [--lines N]");
+            let files = generate::workspace(number("--lines", 100_000));
+            std::fs::create_dir_all(dir).expect("create the output directory");
+            for (name, text) in &files {
+                std::fs::write(std::path::Path::new(dir).join(name), text).expect("write a generated file");
+            }
+            let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
+            println!("wrote {} files, {lines} lines, to {dir}", files.len());
+        }
+        Some("parse") => parse(number("--lines", 100_000), number("--runs", 10)),
+        _ => {
+            eprintln!("usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N]");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Parsing throughput on one large generated file, best and median of `runs`.
+fn parse(lines: usize, runs: usize) {
+    let text: String = generate::workspace(lines).into_iter().map(|(_, text)| text).collect();
+    let megabytes = text.len() as f64 / 1e6;
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            let parse = skiff_syntax::parse(&text);
+            let elapsed = started.elapsed().as_secs_f64();
+            assert!(parse.errors.is_empty(), "generated text parses cleanly: {:?}", &parse.errors[..1]);
+            elapsed
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "parse: {} lines, {:.2} MB: median {:.1} ms, best {:.1} ms, {:.0} MB/s (median)",
+        text.lines().count(),
+        megabytes,
+        median * 1e3,
+        times[0] * 1e3,
+        megabytes / median
+    );
+}
