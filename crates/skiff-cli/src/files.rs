@@ -1,6 +1,6 @@
 //! Finding, reading and naming the files a command works on.
 
-use skiff_sema::{Diagnostic, FileDiagnostic, RootDatabase, Span, Workspace};
+use skiff_sema::{Diagnostic, FileDiagnostic, RootDatabase, SourceFile, Span, Workspace};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -39,7 +39,8 @@ impl Loaded {
 }
 
 /// Reads every file named, and every `*.skiff` file below every directory named, in path
-/// order. A path that does not exist or cannot be read is an error for the whole command.
+/// order, then the files they import and the YAML templates they read, transitively. A path
+/// that does not exist or cannot be read is an error for the whole command.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     let mut found: BTreeMap<PathBuf, ()> = BTreeMap::new();
@@ -54,24 +55,83 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             found.insert(path.clone(), ());
         }
     }
+    let root = workspace_root(&paths)?;
     let mut loaded =
         Loaded { workspace: Workspace::new(RootDatabase::new()), display: BTreeMap::new(), not_utf8: Vec::new() };
+    let mut pending = Vec::new();
     for path in found.into_keys() {
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
-        let key = workspace_key(&path);
+        let key = workspace_key(&root, &path)?;
         loaded.display.insert(key.clone(), display(&path));
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                loaded.workspace.set_file(&key, text);
+        if let Some(file) = loaded.read(&path, &key, false)? {
+            pending.push(file);
+        }
+    }
+    // Imports and templates named by loaded files, when they exist on disk inside the root;
+    // the checker reports the ones that do not.
+    while let Some(file) = pending.pop() {
+        for (key, data) in loaded.workspace.referenced_paths(file) {
+            if loaded.workspace.file(&key).is_some() {
+                continue;
             }
-            Err(error) => {
-                // Keep the file known (empty) so that it is listed in order, and say why.
-                loaded.workspace.set_file(&key, String::new());
-                loaded.not_utf8.push((key, error.utf8_error().valid_up_to()));
+            let path = root.join(&key);
+            if !path.is_file() {
+                continue;
+            }
+            loaded.display.insert(key.clone(), display(&relative_to_cwd(&path)));
+            if let Some(file) = loaded.read(&path, &key, data)?
+                && !data
+            {
+                pending.push(file);
             }
         }
     }
     Ok(loaded)
+}
+
+impl Loaded {
+    fn read(&mut self, path: &Path, key: &str, data: bool) -> Result<Option<SourceFile>, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                // Keep the file known (empty) so that it is listed in order, and say why.
+                self.not_utf8.push((key.to_string(), error.utf8_error().valid_up_to()));
+                String::new()
+            }
+        };
+        Ok(Some(if data { self.workspace.set_data_file(key, text) } else { self.workspace.set_file(key, text) }))
+    }
+}
+
+/// The nearest ancestor of the paths with a `skiff.toml`; else the directory given (for a
+/// file, its directory; for several paths, their deepest common directory).
+fn workspace_root(paths: &[PathBuf]) -> Result<PathBuf, String> {
+    let mut dirs = Vec::new();
+    for path in paths {
+        let absolute =
+            std::fs::canonicalize(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+        let dir =
+            if absolute.is_dir() { absolute } else { absolute.parent().map(Path::to_path_buf).unwrap_or(absolute) };
+        dirs.push(dir);
+    }
+    let mut common = dirs[0].clone();
+    for dir in &dirs[1..] {
+        while !dir.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    let with_config = common.ancestors().find(|dir| dir.join("skiff.toml").is_file());
+    Ok(with_config.map_or(common.clone(), Path::to_path_buf))
+}
+
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
+    match cwd {
+        Some(cwd) => path.strip_prefix(&cwd).map_or(path.to_path_buf(), Path::to_path_buf),
+        None => path.to_path_buf(),
+    }
 }
 
 fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -97,18 +157,23 @@ fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// The path with `/` separators and no `./` prefix: stable across platforms and spellings.
-fn workspace_key(path: &Path) -> String {
+/// The path relative to the workspace root, with `/` separators: stable across platforms and
+/// however the user spelled the path.
+fn workspace_key(root: &Path, path: &Path) -> Result<String, String> {
+    let absolute =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+    let relative = absolute.strip_prefix(root).unwrap_or(&absolute);
+    Ok(relative.to_string_lossy().replace('\\', "/"))
+}
+
+/// The path as the user would type it: with `/` separators and no `./` prefix.
+fn display(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let mut text = text.as_str();
     while let Some(rest) = text.strip_prefix("./") {
         text = rest;
     }
     text.to_string()
-}
-
-fn display(path: &Path) -> String {
-    workspace_key(path)
 }
 
 fn io_reason(error: &std::io::Error) -> String {

@@ -52,7 +52,7 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
         report.finish().write(ariadne::sources([(path.clone(), loaded.text(&item.path))]), &mut out)?;
     }
     let summary = summarize(diagnostics);
-    let files = loaded.workspace.files().count();
+    let files = loaded.workspace.files().len();
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
     if diagnostics.is_empty() {
         writeln!(out, "checked {}: no problems", plural(files, "file"))?;

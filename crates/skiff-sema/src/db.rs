@@ -1,9 +1,11 @@
-//! The database, its inputs and the per-file queries.
+//! The database and its inputs.
 
-use skiff_syntax::{Diagnostic, Parse};
+use skiff_syntax::Parse;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// One source file: its workspace-relative path (with `/`) and its text.
+/// One source file: its workspace-relative path (with `/`) and its text. Also used for the
+/// YAML files that `pod_template NAME from "..."` reads.
 #[salsa::input(debug)]
 pub struct SourceFile {
     #[returns(ref)]
@@ -12,16 +14,36 @@ pub struct SourceFile {
     pub text: String,
 }
 
-#[salsa::db]
-pub trait Db: salsa::Database {}
+/// The files one command or editor session works on, by workspace path. Imports resolve
+/// against `skiff_files`; YAML templates against `data_files`.
+#[salsa::input(debug)]
+pub struct Files {
+    #[returns(ref)]
+    pub skiff_files: BTreeMap<String, SourceFile>,
+    #[returns(ref)]
+    pub data_files: BTreeMap<String, SourceFile>,
+}
 
-/// Callback invoked for every salsa event; tests use it to count executions.
-pub type EventSink = Arc<Mutex<Vec<String>>>;
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The workspace's file set (one per database).
+    fn files(&self) -> Files;
+}
+
+/// Query names in execution order, recorded by [`RootDatabase::with_execution_log`].
+pub type ExecutionLog = Arc<Mutex<Vec<String>>>;
 
 #[salsa::db]
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
+    files: Option<Files>,
+}
+
+impl Default for RootDatabase {
+    fn default() -> Self {
+        Self::from_storage(salsa::Storage::default())
+    }
 }
 
 impl RootDatabase {
@@ -29,17 +51,23 @@ impl RootDatabase {
         Self::default()
     }
 
-    /// A database that records the name of every query it executes, in order (for tests of
-    /// incrementality: `WillExecute` events are the ground truth of what re-ran).
-    pub fn with_execution_log() -> (Self, EventSink) {
-        let log: EventSink = Arc::default();
+    fn from_storage(storage: salsa::Storage<Self>) -> Self {
+        let mut db = RootDatabase { storage, files: None };
+        db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new()));
+        db
+    }
+
+    /// A database that records every query it executes, as `query_name(argument)`, in order:
+    /// `WillExecute` events are the ground truth of what re-ran, for tests of incrementality.
+    pub fn with_execution_log() -> (Self, ExecutionLog) {
+        let log = ExecutionLog::default();
         let sink = log.clone();
         let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
             if let salsa::EventKind::WillExecute { database_key } = event.kind {
                 sink.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{database_key:?}"));
             }
         })));
-        (RootDatabase { storage }, log)
+        (Self::from_storage(storage), log)
     }
 }
 
@@ -47,25 +75,15 @@ impl RootDatabase {
 impl salsa::Database for RootDatabase {}
 
 #[salsa::db]
-impl Db for RootDatabase {}
+impl Db for RootDatabase {
+    fn files(&self) -> Files {
+        self.files.expect("set at construction")
+    }
+}
 
-/// The syntax tree, comments and syntax errors of one file.
+/// The syntax tree, comments and syntax errors of one file. Not compared (`no_eq`): after an
+/// edit the tree differs in spans anyway; the queries below it are where equality pays off.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
     skiff_syntax::parse(file.text(db))
-}
-
-/// The syntax errors alone: a firewall, so that readers of diagnostics do not re-run when an
-/// edit changes the tree but not its errors.
-#[salsa::tracked(returns(ref))]
-pub fn parse_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    parse(db, file).errors.clone()
-}
-
-/// Every diagnostic of one file, in source order.
-#[salsa::tracked(returns(ref))]
-pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    let mut diagnostics = parse_diagnostics(db, file).clone();
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    diagnostics
 }

@@ -1,8 +1,11 @@
 //! The set of files one command or one editor session works on.
 
-use crate::db::{RootDatabase, SourceFile, file_diagnostics};
+use crate::db::{Db, RootDatabase, SourceFile};
+use crate::diagnostics::file_diagnostics;
+use crate::items::{Signature, item_tree};
+use crate::resolve::resolve_import_path;
+use salsa::Setter;
 use skiff_syntax::Diagnostic;
-use std::collections::BTreeMap;
 
 /// A diagnostic and the file it is reported in.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,55 +14,92 @@ pub struct FileDiagnostic {
     pub diagnostic: Diagnostic,
 }
 
-/// The files of a workspace, by workspace-relative path, over one database. Front ends set
-/// texts here; queries read them through [`SourceFile`] inputs.
+/// The files of a workspace, by workspace path, over one database. Front ends set texts here;
+/// queries read them through [`SourceFile`] inputs.
 #[derive(Default)]
 pub struct Workspace {
     pub db: RootDatabase,
-    files: BTreeMap<String, SourceFile>,
 }
 
 impl Workspace {
     pub fn new(db: RootDatabase) -> Self {
-        Workspace { db, files: BTreeMap::new() }
+        Workspace { db }
     }
 
-    /// Adds the file, or changes its text when it exists (a no-op when the text is the same,
-    /// so nothing downstream is invalidated).
+    /// Adds a `.skiff` file, or changes its text (a no-op when the text is the same, so
+    /// nothing downstream is invalidated).
     pub fn set_file(&mut self, path: &str, text: String) -> SourceFile {
-        use salsa::Setter;
-        match self.files.get(path) {
-            Some(&file) => {
-                if file.text(&self.db) != &text {
-                    file.set_text(&mut self.db).to(text);
-                }
-                file
+        self.set(path, text, false)
+    }
+
+    /// Adds or changes a data file (a YAML template read by `pod_template NAME from "..."`).
+    pub fn set_data_file(&mut self, path: &str, text: String) -> SourceFile {
+        self.set(path, text, true)
+    }
+
+    fn set(&mut self, path: &str, text: String, data: bool) -> SourceFile {
+        let files = self.db.files();
+        let existing = if data { files.data_files(&self.db) } else { files.skiff_files(&self.db) }.get(path).copied();
+        if let Some(file) = existing {
+            if file.text(&self.db) != &text {
+                file.set_text(&mut self.db).to(text);
             }
-            None => {
-                let file = SourceFile::new(&self.db, path.to_string(), text);
-                self.files.insert(path.to_string(), file);
-                file
-            }
+            return file;
+        }
+        let file = SourceFile::new(&self.db, path.to_string(), text);
+        let mut map = if data { files.data_files(&self.db) } else { files.skiff_files(&self.db) }.clone();
+        map.insert(path.to_string(), file);
+        if data {
+            files.set_data_files(&mut self.db).to(map);
+        } else {
+            files.set_skiff_files(&mut self.db).to(map);
+        }
+        file
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        let files = self.db.files();
+        let mut map = files.skiff_files(&self.db).clone();
+        if map.remove(path).is_some() {
+            files.set_skiff_files(&mut self.db).to(map);
         }
     }
 
     pub fn file(&self, path: &str) -> Option<SourceFile> {
-        self.files.get(path).copied()
+        let files = self.db.files();
+        files.skiff_files(&self.db).get(path).or_else(|| files.data_files(&self.db).get(path)).copied()
     }
 
-    /// Files in path order.
-    pub fn files(&self) -> impl Iterator<Item = (&str, SourceFile)> {
-        self.files.iter().map(|(path, file)| (path.as_str(), *file))
+    /// The `.skiff` files, in path order.
+    pub fn files(&self) -> Vec<(String, SourceFile)> {
+        self.db.files().skiff_files(&self.db).iter().map(|(p, f)| (p.clone(), *f)).collect()
     }
 
-    /// Every diagnostic of every file, files in path order, each file's in source order.
-    pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
-        self.files()
-            .flat_map(|(path, file)| {
-                file_diagnostics(&self.db, file)
-                    .iter()
-                    .map(move |diagnostic| FileDiagnostic { path: path.to_string(), diagnostic: diagnostic.clone() })
+    /// The workspace paths a file refers to (imports and YAML templates) that resolve inside the
+    /// workspace, for front ends that load files on demand: `(path, is_data_file)`.
+    pub fn referenced_paths(&self, file: SourceFile) -> Vec<(String, bool)> {
+        let db: &dyn Db = &self.db;
+        let importer = file.path(db);
+        item_tree(db, file)
+            .items
+            .iter()
+            .filter_map(|item| match &item.signature {
+                Signature::Import { path } => Some((path.as_str(), false)),
+                Signature::Template { from_file: Some(path), .. } => Some((path.as_str(), true)),
+                _ => None,
             })
+            .filter_map(|(path, data)| resolve_import_path(importer, path).ok().map(|key| (key, data)))
             .collect()
+    }
+
+    /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
+    pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        let mut out = Vec::new();
+        for (path, file) in self.files() {
+            for diagnostic in file_diagnostics(&self.db, file) {
+                out.push(FileDiagnostic { path: path.clone(), diagnostic: diagnostic.clone() });
+            }
+        }
+        out
     }
 }

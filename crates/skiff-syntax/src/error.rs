@@ -39,6 +39,8 @@ pub enum Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The workspace path of the file the span is in, when it is not the diagnostic's own file.
+    pub file: Option<String>,
 }
 
 /// One diagnostic. `code` is stable and documented in `docs/diagnostics.md`.
@@ -72,7 +74,7 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label { span, message: message.into(), file: None });
         self
     }
 

@@ -12,6 +12,7 @@ pub mod lexer;
 mod line_index;
 mod parser;
 mod span;
+mod walk;
 
 pub use dump::dump;
 pub use error::{Diagnostic, Fix, Label, Severity, TextEdit};

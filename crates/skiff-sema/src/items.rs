@@ -1,0 +1,207 @@
+//! Items: stable identities, a position-free summary of each file (the item tree), and each
+//! item's own syntax tree with item-relative spans.
+//!
+//! This is what makes checking incremental. An item is identified by its file, kind, name and
+//! ordinal among items of the same kind and name — never by position — so an edit elsewhere
+//! keeps its identity. [`item_tree`] holds signatures only (no bodies, no spans) and
+//! [`item_ast`] holds one item with spans relative to its start: a blank line above an item,
+//! or an edit in another item, leaves both equal, salsa backdates them, and nothing that reads
+//! them re-runs. Absolute positions live in [`item_offsets`], read only when diagnostics are
+//! assembled for a file.
+
+use crate::db::{Db, SourceFile, parse};
+use crate::types::Ty;
+use skiff_syntax::ast::{self, ItemKind, SmolStr, TemplateBody};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemTag {
+    Import,
+    Template,
+    Task,
+    Workflow,
+}
+
+impl ItemTag {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ItemTag::Import => "import",
+            ItemTag::Template => "pod_template",
+            ItemTag::Task => "task",
+            ItemTag::Workflow => "workflow",
+        }
+    }
+}
+
+/// A top-level item, by identity.
+#[salsa::interned(debug)]
+pub struct ItemId<'db> {
+    #[returns(copy)]
+    pub file: SourceFile,
+    #[returns(copy)]
+    pub tag: ItemTag,
+    #[returns(ref)]
+    pub name: SmolStr,
+    /// 0 for the first item of this tag and name in the file, 1 for a duplicate, ...
+    #[returns(copy)]
+    pub ordinal: u32,
+}
+
+/// A position-free summary of one file: what each item is called and what its signature is.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ItemTree {
+    pub items: Vec<ItemSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemSummary {
+    pub tag: ItemTag,
+    pub name: SmolStr,
+    pub ordinal: u32,
+    pub signature: Signature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signature {
+    /// The path as written.
+    Import {
+        path: String,
+    },
+    Template {
+        extends: Option<Vec<SmolStr>>,
+        from_file: Option<String>,
+    },
+    Task(FnSignature),
+    Workflow(FnSignature),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnSignature {
+    pub params: Vec<ParamSignature>,
+    pub output: Ty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamSignature {
+    pub name: SmolStr,
+    pub ty: Ty,
+    /// A parameter with a default, or of an optional type, may be left out of a call.
+    pub optional: bool,
+}
+
+impl FnSignature {
+    fn of(params: &[ast::Param], output: Option<&ast::TypeExpr>) -> FnSignature {
+        FnSignature {
+            params: params
+                .iter()
+                .map(|p| {
+                    let ty = Ty::from_syntax(&p.ty);
+                    ParamSignature { name: p.name.text.clone(), optional: p.default.is_some() || ty.is_optional(), ty }
+                })
+                .collect(),
+            output: output.map_or(Ty::Unit, Ty::from_syntax),
+        }
+    }
+}
+
+/// What an import is named in its file: its alias (an import without one was reported by the
+/// parser and is named by its path, so that it still has an identity).
+fn item_name(item: &ast::Item) -> Option<SmolStr> {
+    match &item.kind {
+        ItemKind::Import(import) => {
+            Some(import.alias.as_ref().map_or_else(|| SmolStr::from(import.path.value.as_str()), |a| a.text.clone()))
+        }
+        ItemKind::Template(_) | ItemKind::Task(_) | ItemKind::Workflow(_) => item.name().map(|n| n.text.clone()),
+        ItemKind::Error => None,
+    }
+}
+
+fn item_tag(item: &ast::Item) -> Option<ItemTag> {
+    match &item.kind {
+        ItemKind::Import(_) => Some(ItemTag::Import),
+        ItemKind::Template(_) => Some(ItemTag::Template),
+        ItemKind::Task(_) => Some(ItemTag::Task),
+        ItemKind::Workflow(_) => Some(ItemTag::Workflow),
+        ItemKind::Error => None,
+    }
+}
+
+/// The items of a parsed file with their identity keys, in source order (error items skipped).
+fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, &ast::Item)> {
+    let mut seen: std::collections::HashMap<(ItemTag, SmolStr), u32> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for item in &parse.file.items {
+        let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
+        let ordinal = seen.entry((tag, name.clone())).or_insert(0);
+        out.push((tag, name, *ordinal, item));
+        *ordinal += 1;
+    }
+    out
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn item_tree(db: &dyn Db, file: SourceFile) -> ItemTree {
+    let items = keyed_items(parse(db, file))
+        .into_iter()
+        .map(|(tag, name, ordinal, item)| {
+            let signature = match &item.kind {
+                ItemKind::Import(import) => Signature::Import { path: import.path.value.clone() },
+                ItemKind::Template(template) => Signature::Template {
+                    extends: template.extends.as_ref().map(|p| p.segments.iter().map(|s| s.text.clone()).collect()),
+                    from_file: match &template.body {
+                        TemplateBody::File(path) => Some(path.value.clone()),
+                        TemplateBody::Block(_) => None,
+                    },
+                },
+                ItemKind::Task(task) => Signature::Task(FnSignature::of(&task.params, task.output.as_ref())),
+                ItemKind::Workflow(w) => Signature::Workflow(FnSignature::of(&w.params, w.output.as_ref())),
+                ItemKind::Error => unreachable!("keyed_items skips error items"),
+            };
+            ItemSummary { tag, name, ordinal, signature }
+        })
+        .collect();
+    ItemTree { items }
+}
+
+/// The file's items, in source order.
+#[salsa::tracked(returns(ref))]
+pub fn file_items<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ItemId<'db>> {
+    item_tree(db, file).items.iter().map(|s| ItemId::new(db, file, s.tag, s.name.clone(), s.ordinal)).collect()
+}
+
+impl<'db> ItemId<'db> {
+    /// This item's summary in its file's item tree.
+    pub fn summary(self, db: &'db dyn Db) -> Option<&'db ItemSummary> {
+        let name = self.name(db);
+        item_tree(db, self.file(db))
+            .items
+            .iter()
+            .find(|s| s.tag == self.tag(db) && &s.name == name && s.ordinal == self.ordinal(db))
+    }
+}
+
+/// The item's syntax tree with spans relative to its start.
+#[salsa::tracked(returns(ref))]
+pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ast::Item> {
+    let (tag, name, ordinal) = (item.tag(db), item.name(db), item.ordinal(db));
+    keyed_items(parse(db, item.file(db)))
+        .into_iter()
+        .find(|(t, n, o, _)| *t == tag && n == name && *o == ordinal)
+        .map(|(_, _, _, found)| found.relative())
+}
+
+/// Where each item of the file starts, in the order of [`file_items`]. Changes with every edit
+/// above an item; only the final assembly of a file's diagnostics (and the IDE) reads it.
+#[salsa::tracked(returns(ref))]
+pub fn item_offsets(db: &dyn Db, file: SourceFile) -> Vec<u32> {
+    keyed_items(parse(db, file)).into_iter().map(|(_, _, _, item)| item.start()).collect()
+}
+
+/// The absolute offset of an item in its file.
+pub fn item_offset<'db>(db: &'db dyn Db, item: ItemId<'db>) -> u32 {
+    let file = item.file(db);
+    file_items(db, file)
+        .iter()
+        .position(|i| *i == item)
+        .and_then(|at| item_offsets(db, file).get(at).copied())
+        .unwrap_or(0)
+}
