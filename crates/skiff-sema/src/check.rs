@@ -103,6 +103,22 @@ fn visit_refs_value(value: &Value, f: &mut impl FnMut(&Path)) {
     }
 }
 
+/// Every workflow of the workspace by name, files in path order: the one input of the
+/// workspace-wide uniqueness check, equal (and so backdated) unless a workflow is added,
+/// removed or renamed.
+#[salsa::tracked(returns(ref))]
+pub fn workflow_definitions<'db>(db: &'db dyn Db) -> BTreeMap<String, Vec<ItemId<'db>>> {
+    let mut out: BTreeMap<String, Vec<ItemId<'db>>> = BTreeMap::new();
+    for file in db.files().skiff_files(db).values() {
+        for item in file_items(db, *file) {
+            if item.tag(db) == ItemTag::Workflow {
+                out.entry(item.name(db).to_string()).or_default().push(*item);
+            }
+        }
+    }
+    out
+}
+
 /// Every diagnostic of one item.
 #[salsa::tracked(returns(ref))]
 pub fn check_item<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemDiagnostic<'db>> {
@@ -158,14 +174,8 @@ impl<'db> Checker<'db> {
             return;
         }
         if self.item.tag(db) == ItemTag::Workflow {
-            let earlier = db
-                .files()
-                .skiff_files(db)
-                .values()
-                .take_while(|f| **f != self.file)
-                .flat_map(|f| file_items(db, *f).iter().copied())
-                .find(|i| i.tag(db) == ItemTag::Workflow && i.name(db) == name);
-            if let Some(earlier) = earlier {
+            let earlier = workflow_definitions(db).get(name.as_str()).and_then(|defs| defs.first()).copied();
+            if let Some(earlier) = earlier.filter(|e| *e != self.item && e.file(db) != self.file) {
                 sink.push_related(
                     Diagnostic::new(
                         codes::DUPLICATE_WORKFLOW,
@@ -417,7 +427,7 @@ impl<'db> Checker<'db> {
                     sink.push(Diagnostic::new(
                         codes::TYPE_MISMATCH,
                         default.span,
-                        format!("the default of `{}` must be a `{ty}`, found {found}", param.name.text),
+                        format!("the default of `{}` must be of type `{ty}`, found {found}", param.name.text),
                     ));
                 }
             }
@@ -615,7 +625,7 @@ impl<'db> Checker<'db> {
                         sink.push(Diagnostic::new(
                             codes::TYPE_MISMATCH,
                             ret.value.span,
-                            format!("this workflow returns `{expected}`, but this is a `{actual}`"),
+                            format!("this workflow returns `{expected}`, found `{actual}`"),
                         ));
                     }
                 }
@@ -691,7 +701,7 @@ impl<'db> Checker<'db> {
                 sink.push(Diagnostic::new(
                     codes::TYPE_MISMATCH,
                     arg.value.span,
-                    format!("`{name}` is a `{}`, found {found}", param.ty),
+                    format!("`{name}` expects `{}`, found {found}", param.ty),
                 ));
             }
         }
@@ -809,6 +819,17 @@ impl<'db> Checker<'db> {
             self.k8s(skiff_k8s::check_field(field, BodyShape::Container), sink);
             let block = Block { fields: vec![field.clone()], span: field.span };
             self.bare_names(&block, &[], sink);
+            return;
+        }
+        if skiff_k8s::describe(BodyShape::PodTemplate, &[key]).is_some() {
+            sink.push(
+                Diagnostic::new(
+                    codes::INVALID_OVERRIDE,
+                    field.key.span,
+                    format!("`{key}` is a pod field, not a container field"),
+                )
+                .with_help(format!("override it inside the pod: `override pod_template {{ {key} ... }}`")),
+            );
             return;
         }
         let candidates: Vec<&str> =

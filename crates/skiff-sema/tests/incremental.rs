@@ -1,0 +1,137 @@
+//! Incrementality, proven by counting what salsa executes (`WillExecute` events).
+//!
+//! The promises: editing inside one task's body re-runs only the checks of that task; a blank
+//! line or a comment at the top of a file re-runs no semantic check; editing an imported file
+//! re-checks only its importers.
+
+use skiff_sema::items::{ItemId, file_items};
+use skiff_sema::{ExecutionLog, RootDatabase, Workspace, check_item};
+use std::collections::BTreeSet;
+
+const LIB: &str = r#"/// The GPU pool.
+pod_template gpu {
+  nodeSelector { "gpu-type": "nvidia-a100" }
+}
+"#;
+
+const MAIN: &str = r#"import "lib.skiff" as lib
+
+task train(data: DataFrame) -> File {
+  image: "ghcr.io/acme/train:1.4"
+  pod_template: lib.gpu
+}
+
+task report(model: File) -> File {
+  image: "ghcr.io/acme/report:1.0"
+}
+
+workflow nightly(data: DataFrame) -> File {
+  let model = train(data: data)
+  let summary = report(model: model)
+  return summary
+}
+"#;
+
+const OTHER: &str = r#"task clean(raw: File) -> DataFrame {
+  image: "ghcr.io/acme/clean:2.0"
+}
+
+workflow cleanup(raw: File) -> DataFrame {
+  let cleaned = clean(raw: raw)
+  return cleaned
+}
+"#;
+
+struct Fixture {
+    workspace: Workspace,
+    log: ExecutionLog,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let (db, log) = RootDatabase::with_execution_log();
+        let mut workspace = Workspace::new(db);
+        workspace.set_file("lib.skiff", LIB.to_string());
+        workspace.set_file("main.skiff", MAIN.to_string());
+        workspace.set_file("other.skiff", OTHER.to_string());
+        let fixture = Fixture { workspace, log };
+        let diagnostics = fixture.workspace.diagnostics();
+        assert!(diagnostics.is_empty(), "the fixture checks clean: {diagnostics:#?}");
+        fixture
+    }
+
+    /// `file:item` for every item of the workspace, by the salsa id that the log prints.
+    fn item_names(&self) -> Vec<(String, String)> {
+        let db = &self.workspace.db;
+        let mut names = Vec::new();
+        for (path, file) in self.workspace.files() {
+            for item in file_items(db, file) {
+                let id: &ItemId = item;
+                names.push((format!("{:?}", salsa::plumbing::AsId::as_id(id)), format!("{path}:{}", id.name(db))));
+            }
+        }
+        names
+    }
+
+    /// Changes a file, re-checks everything, and returns which items' checks re-ran.
+    fn rechecked_after(&mut self, path: &str, text: &str) -> BTreeSet<String> {
+        self.log.lock().unwrap().clear();
+        self.workspace.set_file(path, text.to_string());
+        let _ = self.workspace.diagnostics();
+        let log = self.log.lock().unwrap().clone();
+        let names = self.item_names();
+        log.iter()
+            .filter_map(|entry| entry.strip_prefix("check_item(").and_then(|rest| rest.strip_suffix(')')))
+            .map(|id| {
+                names.iter().find(|(known, _)| known == id).map_or_else(|| format!("unknown {id}"), |(_, n)| n.clone())
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_log_names_item_checks() {
+    let mut fixture = Fixture::new();
+    // A change that re-checks one item shows it by name (guards the parsing of the log).
+    let rechecked = fixture.rechecked_after("main.skiff", &MAIN.replace("report:1.0", "report:1.1"));
+    assert_eq!(rechecked, BTreeSet::from(["main.skiff:report".to_string()]));
+}
+
+#[test]
+fn editing_a_task_body_rechecks_only_that_task() {
+    let mut fixture = Fixture::new();
+    let edited = MAIN.replace("train:1.4", "train:1.5");
+    assert_eq!(fixture.rechecked_after("main.skiff", &edited), BTreeSet::from(["main.skiff:train".to_string()]));
+    // A new field in the body, too.
+    let edited = edited.replace("  pod_template: lib.gpu\n", "  pod_template: lib.gpu\n  workingDir: \"/w\"\n");
+    assert_eq!(fixture.rechecked_after("main.skiff", &edited), BTreeSet::from(["main.skiff:train".to_string()]));
+}
+
+#[test]
+fn blank_lines_and_comments_at_the_top_recheck_nothing() {
+    let mut fixture = Fixture::new();
+    assert_eq!(fixture.rechecked_after("main.skiff", &format!("\n{MAIN}")), BTreeSet::new());
+    assert_eq!(fixture.rechecked_after("main.skiff", &format!("// a comment\n\n{MAIN}")), BTreeSet::new());
+    // Diagnostics still land on the right lines after the shift.
+    let broken = format!("// a comment\n\n{}", MAIN.replace("report(model: model)", "report(modle: model)"));
+    fixture.workspace.set_file("main.skiff", broken.clone());
+    let diagnostics = fixture.workspace.diagnostics();
+    let line_of = |offset: u32| broken[..offset as usize].matches('\n').count() + 1;
+    let located: Vec<(usize, &str)> =
+        diagnostics.iter().map(|d| (line_of(d.diagnostic.span.start), d.diagnostic.code)).collect();
+    assert!(located.contains(&(16, "unknown-argument")), "{located:?}");
+}
+
+#[test]
+fn editing_an_imported_file_rechecks_only_its_importers() {
+    let mut fixture = Fixture::new();
+    // A body edit in the imported file changes no signature: only the template is re-checked.
+    let body_edit = LIB.replace("nvidia-a100", "nvidia-h100");
+    assert_eq!(fixture.rechecked_after("lib.skiff", &body_edit), BTreeSet::from(["lib.skiff:gpu".to_string()]));
+    // A new item changes what the file offers: its importers are re-checked, other files not.
+    let new_item = format!("{body_edit}\npod_template cpu {{\n  nodeSelector {{ pool: \"cpu\" }}\n}}\n");
+    let rechecked = fixture.rechecked_after("lib.skiff", &new_item);
+    assert!(rechecked.contains("lib.skiff:cpu"), "{rechecked:?}");
+    assert!(rechecked.iter().any(|name| name.starts_with("main.skiff:")), "importers re-checked: {rechecked:?}");
+    assert!(!rechecked.iter().any(|name| name.starts_with("other.skiff:")), "non-importers untouched: {rechecked:?}");
+}
