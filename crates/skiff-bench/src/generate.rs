@@ -18,7 +18,7 @@ pub fn module(index: usize) -> String {
     let mut group = 0;
     while lines < 1000 {
         let g = group;
-        let root = if m > 0 && g % 2 == 1 { "base.t0_0".to_string() } else { format!("t{m}_{g}_base") };
+        let root = if m > 0 && g % 2 == 1 { "base.t0_0_base".to_string() } else { format!("t{m}_{g}_base") };
         let text = format!(
             r#"/// Base placement of group {g}.
 pod_template t{m}_{g}_base {{
@@ -69,8 +69,8 @@ workflow flow_{m}_{g}(raw: File) -> File {{
   let a7 = train_{m}_{g}(data: d)
   let a8 = train_{m}_{g}(data: d)
     override image: "ghcr.io/acme/train:{g}.5"
-  let a9 = train_{m}_{g}(data: a1)
-  return a9
+  let a9 = prep_{m}_{g}(raw: a1)
+  return a1
 }}
 
 "#,

@@ -27,8 +27,11 @@ fn main() {
             println!("wrote {} files, {lines} lines, to {dir}", files.len());
         }
         Some("parse") => parse(number("--lines", 100_000), number("--runs", 10)),
+        Some("check") => check(number("--lines", 100_000), number("--runs", 5)),
         _ => {
-            eprintln!("usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N]");
+            eprintln!(
+                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N]"
+            );
             std::process::exit(2);
         }
     }
@@ -57,4 +60,40 @@ fn parse(lines: usize, runs: usize) {
         times[0] * 1e3,
         megabytes / median
     );
+}
+
+/// A cold `check` of a generated workspace (fresh database each run, as `skiff check` does),
+/// without file IO: median of `runs`, and the process's peak memory.
+fn check(lines: usize, runs: usize) {
+    let files = generate::workspace(lines);
+    let total_lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            let mut workspace = skiff_sema::Workspace::new(skiff_sema::RootDatabase::new());
+            for (name, text) in &files {
+                workspace.set_file(name, text.clone());
+            }
+            let diagnostics = workspace.diagnostics();
+            let elapsed = started.elapsed().as_secs_f64();
+            assert!(diagnostics.is_empty(), "the generated workspace checks clean: {:?}", &diagnostics[..1]);
+            elapsed
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "check: {} files, {total_lines} lines: median {:.0} ms, best {:.0} ms; peak RSS {} MB",
+        files.len(),
+        times[times.len() / 2] * 1e3,
+        times[0] * 1e3,
+        peak_rss_mb().map_or("unknown".into(), |mb| mb.to_string())
+    );
+}
+
+/// The process's peak resident memory (Linux `VmHWM`).
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }

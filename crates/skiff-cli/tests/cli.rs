@@ -146,3 +146,43 @@ fn symlink_loop_does_not_hang() {
     let output = skiff(&["check", "."], &dir);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = scratch(
+        "warnings",
+        &[
+            ("main.skiff", b"import \"lib.skiff\" as lib\n\ntask t() { image: \"x\" }\n"),
+            ("lib.skiff", b"pod_template gpu { hostNetwork: false }\n"),
+        ],
+    );
+    let output = skiff(&["check", "--message-format", "json", "."], &dir);
+    assert_eq!(output.status.code(), Some(0), "a warning alone passes");
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1);
+    assert_eq!((lines[0]["severity"].as_str(), lines[0]["code"].as_str()), (Some("warning"), Some("unused-import")));
+    let denied = skiff(&["check", "--deny", "warnings", "."], &dir);
+    assert_eq!(denied.status.code(), Some(1), "--deny warnings fails on a warning");
+}
+
+#[test]
+fn imports_are_loaded_from_disk_when_checking_one_file() {
+    let dir = scratch(
+        "imports",
+        &[
+            ("skiff.toml", b"[defaults]\n"),
+            (
+                "flows/main.skiff",
+                b"import \"../lib/gpu.skiff\" as gpu\n\ntask t() {\n  image: \"x\"\n  pod_template: gpu.v10\n}\n",
+            ),
+            ("lib/gpu.skiff", b"pod_template v100 { hostNetwork: false }\n"),
+        ],
+    );
+    // Checking one file below the root still resolves an import that climbs to a sibling dir.
+    let output = skiff(&["check", "--message-format", "json", "flows/main.skiff"], &dir);
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "unknown-name");
+    assert_eq!(lines[0]["help"], "did you mean `v100`?");
+    assert_eq!(lines[0]["file"], "flows/main.skiff");
+}

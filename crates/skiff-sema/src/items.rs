@@ -11,6 +11,7 @@
 
 use crate::db::{Db, SourceFile, parse};
 use crate::types::Ty;
+use rustc_hash::FxHashMap;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, TemplateBody};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -127,7 +128,7 @@ fn item_tag(item: &ast::Item) -> Option<ItemTag> {
 
 /// The items of a parsed file with their identity keys, in source order (error items skipped).
 fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, &ast::Item)> {
-    let mut seen: std::collections::HashMap<(ItemTag, SmolStr), u32> = std::collections::HashMap::new();
+    let mut seen: FxHashMap<(ItemTag, SmolStr), u32> = FxHashMap::default();
     let mut out = Vec::new();
     for item in &parse.file.items {
         let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
@@ -179,14 +180,28 @@ impl<'db> ItemId<'db> {
     }
 }
 
+/// Where each item is among the file's parsed items, by identity. Re-runs with every parse (it
+/// is cheap, and not compared), so that finding one item is a lookup, not a scan.
+#[salsa::tracked(returns(ref), no_eq)]
+fn item_positions(db: &dyn Db, file: SourceFile) -> FxHashMap<(ItemTag, SmolStr, u32), usize> {
+    let parse = parse(db, file);
+    let mut seen: FxHashMap<(ItemTag, SmolStr), u32> = FxHashMap::default();
+    let mut out = FxHashMap::default();
+    for (index, item) in parse.file.items.iter().enumerate() {
+        let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
+        let ordinal = seen.entry((tag, name.clone())).or_insert(0);
+        out.insert((tag, name, *ordinal), index);
+        *ordinal += 1;
+    }
+    out
+}
+
 /// The item's syntax tree with spans relative to its start.
 #[salsa::tracked(returns(ref))]
 pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ast::Item> {
-    let (tag, name, ordinal) = (item.tag(db), item.name(db), item.ordinal(db));
-    keyed_items(parse(db, item.file(db)))
-        .into_iter()
-        .find(|(t, n, o, _)| *t == tag && n == name && *o == ordinal)
-        .map(|(_, _, _, found)| found.relative())
+    let file = item.file(db);
+    let index = *item_positions(db, file).get(&(item.tag(db), item.name(db).clone(), item.ordinal(db)))?;
+    parse(db, file).file.items.get(index).map(ast::Item::relative)
 }
 
 /// Where each item of the file starts, in the order of [`file_items`]. Changes with every edit

@@ -139,3 +139,16 @@ fn examples_check_clean() {
     let diagnostics = workspace.diagnostics();
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
 }
+
+#[test]
+fn every_code_is_documented() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    let undocumented: Vec<&str> = skiff_syntax::error::codes::ALL
+        .iter()
+        .chain(skiff_sema::codes::ALL)
+        .copied()
+        .filter(|code| !doc.contains(&format!("| `{code}` |")))
+        .collect();
+    assert!(undocumented.is_empty(), "codes missing from docs/diagnostics.md: {undocumented:?}");
+}
