@@ -66,10 +66,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             pending.push(file);
         }
     }
-    // Imports and templates named by loaded files, when they exist on disk inside the root;
-    // the checker reports the ones that do not.
-    while let Some(file) = pending.pop() {
-        for (key, data) in loaded.workspace.referenced_paths(file) {
+    let config_path = root.join("skiff.toml");
+    let mut wanted: Vec<(String, bool)> = Vec::new();
+    if config_path.is_file() {
+        let text = std::fs::read_to_string(&config_path)
+            .map_err(|e| format!("cannot read `{}`: {}", config_path.display(), io_reason(&e)))?;
+        loaded.workspace.set_config(text);
+        loaded.display.insert("skiff.toml".into(), display(&relative_to_cwd(&config_path)));
+        wanted = loaded.workspace.config_paths();
+    }
+    // Imports and templates named by loaded files (and by skiff.toml), when they exist on disk
+    // inside the root; the checker reports the ones that do not.
+    loop {
+        let next = match wanted.pop() {
+            Some(path) => Some(vec![path]),
+            None => pending.pop().map(|file| loaded.workspace.referenced_paths(file)),
+        };
+        let Some(paths) = next else { break };
+        for (key, data) in paths {
             if loaded.workspace.file(&key).is_some() {
                 continue;
             }

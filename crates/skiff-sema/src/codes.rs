@@ -24,6 +24,7 @@ pub const USED_BEFORE_DEFINED: &str = "used-before-defined";
 pub const INVALID_OVERRIDE: &str = "invalid-override";
 pub const MISSING_RETURN: &str = "missing-return";
 pub const DUPLICATE_RETURN: &str = "duplicate-return";
+pub const INVALID_CONFIG: &str = "invalid-config";
 
 /// Every semantic code, for the test that `docs/diagnostics.md` documents them all.
 pub const ALL: &[&str] = &[
@@ -51,4 +52,5 @@ pub const ALL: &[&str] = &[
     INVALID_OVERRIDE,
     MISSING_RETURN,
     DUPLICATE_RETURN,
+    INVALID_CONFIG,
 ];

@@ -22,6 +22,9 @@ pub struct Files {
     pub skiff_files: BTreeMap<String, SourceFile>,
     #[returns(ref)]
     pub data_files: BTreeMap<String, SourceFile>,
+    /// `skiff.toml` at the workspace root, if there is one.
+    #[returns(copy)]
+    pub config: Option<SourceFile>,
 }
 
 #[salsa::db]
@@ -53,7 +56,7 @@ impl RootDatabase {
 
     fn from_storage(storage: salsa::Storage<Self>) -> Self {
         let mut db = RootDatabase { storage, files: None };
-        db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new()));
+        db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new(), None));
         db
     }
 

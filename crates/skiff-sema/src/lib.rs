@@ -12,6 +12,7 @@
 
 mod check;
 pub mod codes;
+mod config;
 mod db;
 mod diagnostics;
 pub mod items;
@@ -20,6 +21,7 @@ pub mod types;
 mod workspace;
 
 pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references};
+pub use config::{DefaultTemplate, ProjectConfig, project_config};
 pub use db::{Db, ExecutionLog, Files, RootDatabase, SourceFile, parse};
 pub use diagnostics::{file_diagnostics, parse_diagnostics};
 pub use resolve::{Resolution, import_cycles, resolve_import_path, resolve_path};

@@ -1,11 +1,15 @@
 //! The set of files one command or one editor session works on.
 
+use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
 use crate::diagnostics::file_diagnostics;
 use crate::items::{Signature, item_tree};
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
 use skiff_syntax::Diagnostic;
+
+/// The workspace path of the project file.
+pub const CONFIG_PATH: &str = "skiff.toml";
 
 /// A diagnostic and the file it is reported in.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +61,37 @@ impl Workspace {
         file
     }
 
+    /// Sets `skiff.toml` (kept apart from `.skiff` and data files).
+    pub fn set_config(&mut self, text: String) -> SourceFile {
+        let files = self.db.files();
+        if let Some(file) = files.config(&self.db) {
+            if file.text(&self.db) != &text {
+                file.set_text(&mut self.db).to(text);
+            }
+            return file;
+        }
+        let file = SourceFile::new(&self.db, CONFIG_PATH.to_string(), text);
+        files.set_config(&mut self.db).to(Some(file));
+        file
+    }
+
+    /// The files `skiff.toml` names, for front ends that load files on demand.
+    pub fn config_paths(&self) -> Vec<(String, bool)> {
+        let Some(file) = self.db.files().config(&self.db) else { return Vec::new() };
+        let text = file.text(&self.db);
+        // Read leniently: the checked reading reports problems once all files are loaded.
+        let Ok(value) = text.parse::<toml::Table>() else { return Vec::new() };
+        let Some(template) = value.get("defaults").and_then(|d| d.get("pod_template")).and_then(|t| t.as_str()) else {
+            return Vec::new();
+        };
+        let template = template.trim_start_matches("./");
+        if template.ends_with(".yaml") || template.ends_with(".yml") {
+            vec![(template.to_string(), true)]
+        } else {
+            template.rsplit_once(':').map(|(path, _)| vec![(path.to_string(), false)]).unwrap_or_default()
+        }
+    }
+
     pub fn remove_file(&mut self, path: &str) {
         let files = self.db.files();
         let mut map = files.skiff_files(&self.db).clone();
@@ -67,6 +102,9 @@ impl Workspace {
 
     pub fn file(&self, path: &str) -> Option<SourceFile> {
         let files = self.db.files();
+        if path == CONFIG_PATH {
+            return files.config(&self.db);
+        }
         files.skiff_files(&self.db).get(path).or_else(|| files.data_files(&self.db).get(path)).copied()
     }
 
@@ -94,7 +132,11 @@ impl Workspace {
 
     /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
-        let mut out = Vec::new();
+        let mut out: Vec<FileDiagnostic> = project_config(&self.db)
+            .1
+            .iter()
+            .map(|d| FileDiagnostic { path: CONFIG_PATH.to_string(), diagnostic: d.clone() })
+            .collect();
         for (path, file) in self.files() {
             for diagnostic in file_diagnostics(&self.db, file) {
                 out.push(FileDiagnostic { path: path.clone(), diagnostic: diagnostic.clone() });

@@ -63,7 +63,9 @@ fn every_fixture_reports_what_it_annotates() {
         let files = split_fixture(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
         let mut workspace = Workspace::new(RootDatabase::new());
         for file in &files {
-            if file.data {
+            if file.path == "skiff.toml" {
+                workspace.set_config(file.text.clone());
+            } else if file.data {
                 workspace.set_data_file(&file.path, file.text.clone());
             } else {
                 workspace.set_file(&file.path, file.text.clone());
@@ -71,7 +73,7 @@ fn every_fixture_reports_what_it_annotates() {
         }
         let diagnostics = workspace.diagnostics();
         let mut rendered = String::new();
-        for file in files.iter().filter(|f| !f.data) {
+        for file in files.iter().filter(|f| !f.data || f.path == "skiff.toml") {
             let index = LineIndex::new(&file.text);
             let mut actual: Vec<(usize, String)> = diagnostics
                 .iter()

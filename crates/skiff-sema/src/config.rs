@@ -1,0 +1,117 @@
+//! `skiff.toml`: the project's defaults (DESIGN §5).
+//!
+//! ```toml
+//! [defaults]
+//! pod_template = "lib/platform.skiff:platform"      # a template in a .skiff file, or
+//! # pod_template = "cluster/default-template.yaml"  # a Kubernetes PodTemplate file
+//! namespace = "ml"
+//! ```
+
+use crate::codes;
+use crate::db::Db;
+use crate::items::{ItemTag, file_items};
+use serde::Deserialize;
+use skiff_syntax::{Diagnostic, Span};
+use toml::Spanned;
+
+/// The project's defaults, position-free.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ProjectConfig {
+    pub default_template: Option<DefaultTemplate>,
+    pub namespace: Option<String>,
+}
+
+/// The project default template (layer 2 of the effective pod).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefaultTemplate {
+    /// `path.skiff:name`
+    Skiff { path: String, name: String },
+    /// A Kubernetes `PodTemplate` YAML file.
+    Yaml { path: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    defaults: Option<RawDefaults>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    pod_template: Option<Spanned<String>>,
+    namespace: Option<Spanned<String>>,
+}
+
+/// The configuration and the problems found in `skiff.toml` (spans in that file).
+#[salsa::tracked(returns(ref))]
+pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
+    let Some(file) = db.files().config(db) else { return (ProjectConfig::default(), Vec::new()) };
+    let mut diagnostics = Vec::new();
+    let raw: RawConfig = match toml::from_str(file.text(db)) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let span = error.span().map_or(Span::empty(0), Span::from_range);
+            diagnostics.push(
+                Diagnostic::new(codes::INVALID_CONFIG, span, error.message().to_string())
+                    .with_help("skiff.toml holds a `[defaults]` table with `pod_template` and `namespace`"),
+            );
+            return (ProjectConfig::default(), diagnostics);
+        }
+    };
+    let mut config = ProjectConfig::default();
+    let Some(defaults) = raw.defaults else { return (config, diagnostics) };
+    if let Some(namespace) = defaults.namespace {
+        let span = Span::from_range(namespace.span());
+        match skiff_k8s::names::check_dns1123_label(namespace.get_ref()) {
+            Ok(()) => config.namespace = Some(namespace.into_inner()),
+            Err(reason) => diagnostics.push(Diagnostic::new(
+                codes::INVALID_CONFIG,
+                span,
+                format!("`{}` is not a namespace name: {reason}", namespace.get_ref()),
+            )),
+        }
+    }
+    if let Some(template) = defaults.pod_template {
+        let span = Span::from_range(template.span());
+        match default_template(db, template.get_ref()) {
+            Ok(found) => config.default_template = Some(found),
+            Err(message) => diagnostics.push(Diagnostic::new(codes::INVALID_CONFIG, span, message).with_help(
+                "write \"path/to/file.skiff:template_name\" or \"path/to/template.yaml\", relative to skiff.toml",
+            )),
+        }
+    }
+    diagnostics.sort_by_key(|d| d.span.start);
+    (config, diagnostics)
+}
+
+fn default_template(db: &dyn Db, text: &str) -> Result<DefaultTemplate, String> {
+    let files = db.files();
+    if text.ends_with(".yaml") || text.ends_with(".yml") {
+        let path = text.trim_start_matches("./").to_string();
+        return if files.data_files(db).contains_key(&path) {
+            Ok(DefaultTemplate::Yaml { path })
+        } else {
+            Err(format!("no file `{path}` in the workspace"))
+        };
+    }
+    let Some((path, name)) = text.rsplit_once(':') else {
+        return Err(format!("`{text}` names no template: write `FILE.skiff:NAME` or a `.yaml` file"));
+    };
+    let path = path.trim_start_matches("./").to_string();
+    let Some(file) = files.skiff_files(db).get(&path) else { return Err(format!("no file `{path}` in the workspace")) };
+    let found = file_items(db, *file).iter().find(|i| i.tag(db) == ItemTag::Template && i.name(db) == name);
+    match found {
+        Some(_) => Ok(DefaultTemplate::Skiff { path, name: name.to_string() }),
+        None => {
+            let templates: Vec<&str> = file_items(db, *file)
+                .iter()
+                .filter(|i| i.tag(db) == ItemTag::Template)
+                .map(|i| i.name(db).as_str())
+                .collect();
+            let hint =
+                skiff_k8s::names::suggest(name, templates).map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            Err(format!("`{path}` has no pod_template named `{name}`{hint}"))
+        }
+    }
+}
