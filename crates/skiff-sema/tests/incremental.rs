@@ -5,7 +5,7 @@
 //! re-checks only its importers.
 
 use skiff_sema::items::{ItemId, file_items};
-use skiff_sema::{ExecutionLog, RootDatabase, Workspace, check_item};
+use skiff_sema::{ExecutionLog, RootDatabase, Workspace};
 use std::collections::BTreeSet;
 
 const LIB: &str = r#"/// The GPU pool.

@@ -113,4 +113,19 @@ pub mod codes {
     pub const IMPORT_WITHOUT_NAME: &str = "import-without-name";
     /// Two fields or statements on one line without a separator.
     pub const MISSING_SEPARATOR: &str = "missing-separator";
+
+    /// Every syntax code, for the test that `docs/diagnostics.md` documents them all.
+    pub const ALL: &[&str] = &[
+        INVALID_CHARACTER,
+        UNTERMINATED_STRING,
+        INVALID_ESCAPE,
+        NUMBER_TOO_LARGE,
+        NESTING_TOO_DEEP,
+        UNEXPECTED_TOKEN,
+        UNCLOSED_DELIMITER,
+        EXPECTED_ITEM,
+        POSITIONAL_ARGUMENT,
+        IMPORT_WITHOUT_NAME,
+        MISSING_SEPARATOR,
+    ];
 }

@@ -265,7 +265,6 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: sp(e.span()) } }
         .labelled("a string");
     let path = name
-        .clone()
         .separated_by(just(Token::Dot))
         .at_least(1)
         .collect::<Vec<_>>()
@@ -292,7 +291,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         Token::LBrace,
         Token::PlusEq,
     ]));
-    let list_entry = field_start.clone().not().ignore_then(value.clone());
+    let list_entry = field_start.not().ignore_then(value.clone());
     let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) });
     let list = delimited(
         Token::LBracket,
@@ -306,15 +305,13 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     )
     .map(|(items, _)| ValueKind::List(items));
     value.define(
-        choice((literal, path.clone().map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
+        choice((literal, path.map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
             .map_with(|kind, e| Value { kind, span: sp(e.span()) })
             .labelled("a value"),
     );
 
-    let key_name = choice((
-        name.clone().map(|n| (n, false)),
-        string.clone().map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
-    ));
+    let key_name =
+        choice((name.map(|n| (n, false)), string.map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true))));
     let index = just(Token::LBracket)
         .ignore_then(newlines())
         .ignore_then(value.clone())
@@ -362,10 +359,8 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             .at_least(1)
             .collect::<Vec<_>>()
             .delimited_by(just(Token::LBracket), just(Token::RBracket));
-        let named = name
-            .clone()
-            .then(args.or_not())
-            .map(|(name, args)| TypeKind::Named { name, args: args.unwrap_or_default() });
+        let named =
+            name.then(args.or_not()).map(|(name, args)| TypeKind::Named { name, args: args.unwrap_or_default() });
         let unit = just(Token::LParen).then(just(Token::RParen)).to(TypeKind::Unit);
         choice((named, unit)).map_with(|kind, e| TypeExpr { kind, span: sp(e.span()) }).foldl_with(
             just(Token::Question).repeated(),
@@ -375,7 +370,6 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     .labelled("a type");
 
     let param = name
-        .clone()
         .then_ignore(just(Token::Colon))
         .then(ty.clone())
         .then(just(Token::Eq).ignore_then(newlines()).ignore_then(value.clone()).or_not())
@@ -395,7 +389,6 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     let output = just(Token::Arrow).ignore_then(ty.clone()).or_not();
 
     let arg = name
-        .clone()
         .then_ignore(just(Token::Colon))
         .then_ignore(newlines())
         .then(value.clone())
@@ -412,7 +405,6 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         });
     let arg_entry = choice((arg, positional));
     let call = path
-        .clone()
         .then(delimited(
             Token::LParen,
             Token::RParen,
@@ -434,7 +426,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: sp(e.span()) }),
     );
     let let_stmt = kw("let")
-        .ignore_then(name.clone())
+        .ignore_then(name)
         .then_ignore(just(Token::Eq))
         .then_ignore(newlines())
         .then(call)
@@ -446,7 +438,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     let stmt_recover = garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span)));
     let stmts = delimited(Token::LBrace, Token::RBrace, "}", stmt_entry, stmt_recover, sep(), |_| false, "statement");
 
-    let import = kw("import").ignore_then(string.clone()).then(kw("as").ignore_then(name.clone()).or_not()).validate(
+    let import = kw("import").ignore_then(string).then(kw("as").ignore_then(name).or_not()).validate(
         |(path, alias), _, emitter| {
             if alias.is_none() {
                 let stem = import_alias_suggestion(&path.value);
@@ -460,22 +452,20 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             ItemKind::Import(Import { path, alias })
         },
     );
-    let template_body = choice((
-        block.clone().map(TemplateBody::Block),
-        kw("from").ignore_then(string.clone()).map(TemplateBody::File),
-    ));
+    let template_body =
+        choice((block.clone().map(TemplateBody::Block), kw("from").ignore_then(string).map(TemplateBody::File)));
     let template = kw("pod_template")
-        .ignore_then(name.clone())
-        .then(kw("extends").ignore_then(path.clone()).or_not())
+        .ignore_then(name)
+        .then(kw("extends").ignore_then(path).or_not())
         .then(template_body)
         .map(|((name, extends), body)| ItemKind::Template(Template { name, extends, body }));
     let task = kw("task")
-        .ignore_then(name.clone())
+        .ignore_then(name)
         .then(params.clone())
         .then(output.clone())
         .then(block.clone())
         .map(|(((name, params), output), body)| ItemKind::Task(Task { name, params, output, body }));
-    let workflow = kw("workflow").ignore_then(name.clone()).then(params).then(output).then(stmts).map(
+    let workflow = kw("workflow").ignore_then(name).then(params).then(output).then(stmts).map(
         |(((name, params), output), (body, body_span))| {
             ItemKind::Workflow(Workflow { name, params, output, body, body_span: sp(body_span) })
         },
@@ -537,10 +527,10 @@ fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>
             .unwrap_or(codes::UNEXPECTED_TOKEN);
             let message = parts.next().unwrap_or_default();
             let mut out = Diagnostic::new(code, span, message);
-            if let (Some(at), Some(text), Some(label)) = (parts.next(), parts.next(), parts.next()) {
-                if let Ok(at) = at.parse::<u32>() {
-                    out = out.with_fix(Fix::insert(label, at, text));
-                }
+            if let (Some(at), Some(text), Some(label)) = (parts.next(), parts.next(), parts.next())
+                && let Ok(at) = at.parse::<u32>()
+            {
+                out = out.with_fix(Fix::insert(label, at, text));
             }
             out
         }
