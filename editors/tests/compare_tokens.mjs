@@ -11,8 +11,14 @@
 //
 // Usage:
 //   node editors/tests/compare_tokens.mjs --tree-sitter PATH [--dump] [FILE...]
-// Without FILE, it compares every examples/**/*.skiff and editors/tests/cases/*.skiff.
-// --dump prints each file's classes (TextMate | tree-sitter) line by line, for debugging.
+// Without FILE, it compares every examples/**/*.skiff, editors/tests/cases/*.skiff and
+// grammar/test/highlight/*.skiff (all valid skiff: the two grammars recover from errors
+// differently, so invalid input is not compared).
+// --dump prints each file's classes (TextMate, then tree-sitter) line by line.
+// --tm-grammar FILE and --grammar-dir DIR replace the grammars, to check that a change in
+// either is caught (editors/vscode/test.sh does so on every run). --highlights FILE replaces
+// the highlight query: editors/helix/test.sh compares Helix's queries (Helix's capture names)
+// with the TextMate grammar, and so, through it, with the grammar's own queries.
 //
 // Needs `npm ci` in editors/vscode (for vscode-textmate and vscode-oniguruma) and a C compiler
 // (the tree-sitter CLI compiles the parser into a temporary directory).
@@ -27,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 const vscodeDir = path.join(repoRoot, 'editors', 'vscode');
-const grammarDir = path.join(repoRoot, 'grammar');
+let grammarDir = path.join(repoRoot, 'grammar');
 const require = createRequire(path.join(vscodeDir, 'package.json'));
 
 // ---- arguments ----
@@ -35,21 +41,28 @@ const require = createRequire(path.join(vscodeDir, 'package.json'));
 let treeSitter = 'tree-sitter';
 let dump = false;
 let tmGrammarPath = path.join(vscodeDir, 'syntaxes', 'skiff.tmLanguage.json');
-let queryPath = path.join(grammarDir, 'queries', 'highlights.scm');
+let highlightsPath; // default: the grammar's queries/highlights.scm
 const files = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
   if (arg === '--tree-sitter') treeSitter = argv[++i];
   else if (arg === '--tm-grammar') tmGrammarPath = path.resolve(argv[++i]);
+  else if (arg === '--grammar-dir') grammarDir = path.resolve(argv[++i]);
+  else if (arg === '--highlights') highlightsPath = path.resolve(argv[++i]);
   else if (arg === '--dump') dump = true;
   else if (arg === '-h' || arg === '--help') {
-    console.log('usage: compare_tokens.mjs --tree-sitter PATH [--tm-grammar FILE] [--dump] [FILE...]');
+    console.log('usage: compare_tokens.mjs --tree-sitter PATH [--tm-grammar FILE] [--grammar-dir DIR] [--highlights FILE] [--dump] [FILE...]');
     process.exit(0);
   } else if (arg.startsWith('-')) {
     console.error(`compare_tokens: unknown option ${arg}`);
     process.exit(2);
   } else files.push(path.resolve(arg));
+}
+if (highlightsPath && !highlightsPath.endsWith('highlights.scm')) {
+  // The CLI takes a query path for highlights only when its name ends so.
+  console.error(`compare_tokens: --highlights needs a file named *highlights.scm: ${highlightsPath}`);
+  process.exit(2);
 }
 if (files.length === 0) {
   const walk = (dir) =>
@@ -58,8 +71,8 @@ if (files.length === 0) {
       return e.isDirectory() ? walk(p) : e.name.endsWith('.skiff') ? [p] : [];
     });
   files.push(...walk(path.join(repoRoot, 'examples')).sort());
-  const cases = path.join(here, 'cases');
-  if (fs.existsSync(cases)) files.push(...walk(cases).sort());
+  files.push(...walk(path.join(here, 'cases')).sort());
+  files.push(...walk(path.join(repoRoot, 'grammar', 'test', 'highlight')).sort());
 }
 if (files.length === 0) {
   console.error('compare_tokens: no .skiff file to compare');
@@ -115,16 +128,25 @@ function tsClass(capture, ch, inReference) {
   if (!capture) return 'none';
   const top = capture.split('.')[0];
   switch (capture) {
-    case 'comment.documentation':
+    case 'comment.documentation': // Neovim's name
+    case 'comment.line.documentation': // Helix's
       return 'doc-comment';
     case 'string.escape':
+    case 'constant.character.escape':
       return 'escape';
     case 'number.unit':
+    case 'constant.numeric': // Helix: unit literals (integers and floats have a subscope)
       return /[A-Za-z]/.test(ch) ? 'unit' : 'number';
+    case 'constant.numeric.integer':
+    case 'constant.numeric.float':
+      return 'number';
     case 'constant.builtin':
+    case 'constant.builtin.boolean':
       return 'constant';
     case 'variable.parameter':
       return inReference ? 'reference' : 'parameter';
+    case 'variable.other.member':
+      return 'field-name';
   }
   switch (top) {
     case 'comment':
@@ -146,6 +168,7 @@ function tsClass(capture, ch, inReference) {
     case 'variable':
       return 'reference';
     case 'module':
+    case 'namespace':
       return 'module';
     case 'function':
       return 'function';
@@ -163,6 +186,7 @@ process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 // An isolated CLI configuration, as grammar/test.sh makes: our grammar only, a fresh parser
 // library directory, and a theme naming every capture of highlights.scm (the highlighter
 // reports only captures that the theme names).
+const queryPath = highlightsPath ?? path.join(grammarDir, 'queries', 'highlights.scm');
 const captures = [...new Set([...fs.readFileSync(queryPath, 'utf8').matchAll(/@([A-Za-z_][\w.]*)/g)].map((m) => m[1]))];
 fs.mkdirSync(path.join(work, 'lib'));
 fs.mkdirSync(path.join(work, 'config', 'parsers'), { recursive: true });
@@ -196,7 +220,8 @@ const decode = (s) =>
 // The capture of every UTF-16 unit of the file, from `tree-sitter highlight --html`: the
 // innermost span around a character is its highlight (spans nest: an escape in a string).
 function tsCaptures(file, text) {
-  const html = runTs(['highlight', '--html', '--style', 'minimal', '--layout', 'fragment', file]);
+  const query = highlightsPath ? ['--scope', 'source.skiff', '--query-paths', highlightsPath, '--'] : [];
+  const html = runTs(['highlight', '--html', '--style', 'minimal', '--layout', 'fragment', ...query, file]);
   const start = html.indexOf('<code>');
   const end = html.lastIndexOf('</code>');
   if (start < 0 || end < 0) throw new Error(`unexpected tree-sitter highlight output for ${file}`);
@@ -338,6 +363,7 @@ if (disagreements > MAX_REPORTED) console.log(`... and ${disagreements - MAX_REP
 const summary = `compare_tokens: ${files.length} files, ${compared} characters compared, ${disagreements} disagreements`;
 if (disagreements > 0) {
   console.log(`FAIL ${summary}`);
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  console.log(`OK ${summary}`);
 }
-console.log(`OK ${summary}`);

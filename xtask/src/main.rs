@@ -64,6 +64,10 @@ fn test(root: &Path) -> ExitCode {
         let tree_sitter = install_tree_sitter(root)?;
         status(Command::new("bash").arg(root.join("grammar/test.sh")).arg(tree_sitter).current_dir(root))
     });
+    run("editors", &|| {
+        let tree_sitter = install_tree_sitter(root)?;
+        status(Command::new("bash").arg(root.join("editors/test.sh")).arg(tree_sitter).current_dir(root))
+    });
 
     println!("\n==> summary");
     for stage in &stages {
