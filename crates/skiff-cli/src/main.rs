@@ -5,6 +5,7 @@
 //! every check and every output is computed by the queries of `skiff-sema`.
 
 mod files;
+mod patch;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -26,6 +27,11 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// Apply strategic-merge patches to a Pod, a PodTemplate or a bare `{metadata, spec}`, offline.
+    Patch {
+        #[command(flatten)]
+        args: patch::PatchArgs,
     },
 }
 
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths, output } => check(paths, output),
+        Command::Patch { args } => patch::run(args),
     }
 }
 

@@ -9,11 +9,12 @@
 //!
 //! It is not for: salsa or any incremental machinery, IO of any kind, resolving files, imports
 //! or names (a reference value is left to the semantic layer), or choosing a Kubernetes version
-//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance will
-//! live here too, in its own `merge` module.
+//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance lives
+//! in [`merge`].
 
 pub mod check;
 pub mod duration;
+pub mod merge;
 pub mod names;
 pub mod quantity;
 pub mod schema;
@@ -24,7 +25,7 @@ pub use duration::{Duration, check_duration, parse_duration};
 pub use quantity::{Quantity, parse_quantity};
 pub use schema::{Kind, Schema, TypeId, schema};
 
-/// The stable codes of the Kubernetes checks (documented in `CODES.md`).
+/// The stable codes of the Kubernetes checks (documented in `docs/diagnostics.md`).
 pub mod codes {
     /// A field the Kubernetes type does not have.
     pub const UNKNOWN_FIELD: &str = "unknown-field";

@@ -1,0 +1,198 @@
+//! `skiff patch BASE PATCH... [--format yaml|json]`: strategic-merge patches applied offline to
+//! a Kubernetes document with the engine the compiler uses (`skiff_k8s::merge`), the way
+//! `kubectl patch --local --type strategic` would.
+//!
+//! The base is a `Pod`, a `PodTemplate`, or a bare `{metadata, spec}` (a `PodTemplateSpec`), in
+//! YAML or JSON; each patch is an object in YAML or JSON, directives allowed. The result is
+//! printed in the base's shape. YAML is read as kubectl reads it (YAML 1.1 scalars: `on` and
+//! `yes` are booleans, `0777` is octal) and written so that every YAML reader, 1.1 or 1.2,
+//! reads it back the same (`"on"`, `"0777"`, `"1e3"` stay quoted strings).
+//!
+//! Exit codes: 0 done; 1 an input that cannot be patched (a document that does not parse, is
+//! not a pod, or a patch the merge refuses: the message names the file and the JSON path);
+//! 2 usage or IO.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use serde_json::Value;
+use skiff_k8s::merge::{Node, Shape, apply_patch};
+
+#[derive(clap::Args)]
+pub struct PatchArgs {
+    /// The document to patch: a Pod, a PodTemplate, or a bare `{metadata, spec}` (`-`: stdin).
+    base: PathBuf,
+    /// Strategic-merge patches, applied in order (`-`: stdin).
+    #[arg(required = true)]
+    patches: Vec<PathBuf>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+/// Exit code 1: the input cannot be patched.
+const EXIT_INPUT: u8 = 1;
+/// Exit code 2: the command could not run as asked (usage or IO).
+const EXIT_USAGE: u8 = 2;
+
+/// Why the command stopped: a message and its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+fn input_error(message: String) -> Failure {
+    Failure { code: EXIT_INPUT, message }
+}
+
+fn usage_error(message: String) -> Failure {
+    Failure { code: EXIT_USAGE, message }
+}
+
+pub fn run(args: PatchArgs) -> ExitCode {
+    match patch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn patch(args: &PatchArgs) -> Result<(), Failure> {
+    let stdin_uses = std::iter::once(&args.base).chain(&args.patches).filter(|p| is_stdin(p)).count();
+    if stdin_uses > 1 {
+        return Err(usage_error("`-` (stdin) can stand for one file only".to_owned()));
+    }
+    let base = read_document(&args.base)?;
+    let shape = document_shape(&base).map_err(|why| input_error(format!("{}: {why}", display(&args.base))))?;
+    // The file index is each node's origin: 0 for the base, i for the i-th patch.
+    let mut base = Node::from_json(&base, 0u32);
+    base.drop_nulls();
+    let mut patches = Vec::with_capacity(args.patches.len());
+    for (i, path) in args.patches.iter().enumerate() {
+        patches.push(Node::from_json(&read_document(path)?, i as u32 + 1));
+    }
+    let mut document = base;
+    for patch in &patches {
+        document = apply_patch(document, patch, shape).map_err(|error| {
+            let patch = (error.origin as usize).checked_sub(1).and_then(|i| args.patches.get(i));
+            let file = patch.map_or_else(|| display(&args.base), |p| display(p));
+            input_error(format!("{file}: {error}"))
+        })?;
+    }
+    let json = document.to_json();
+    let text = match args.format {
+        Format::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&json).map_err(|e| usage_error(format!("cannot print JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        Format::Yaml => to_yaml(&json).map_err(usage_error)?,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A reader that stopped early (`skiff patch ... | head`) is not an error of ours.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(usage_error(format!("cannot write the result: {error}"))),
+    }
+}
+
+/// YAML that reads back the same in every YAML reader: strings that a YAML 1.1 reader would
+/// take for something else (`on`, `yes`, `0777`, `1e3`, `~`, `2026-01-01`) are quoted.
+pub fn to_yaml(json: &Value) -> Result<String, String> {
+    serde_saphyr::to_string(json).map_err(|e| format!("cannot print YAML: {e}"))
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn display(path: &Path) -> String {
+    if is_stdin(path) { "<stdin>".to_owned() } else { path.display().to_string() }
+}
+
+/// Reads one YAML or JSON document: JSON for a `.json` file, YAML otherwise (YAML reads JSON
+/// too, but JSON's own parser gives better messages for it, so text that starts with `{` tries
+/// JSON first).
+fn read_document(path: &Path) -> Result<Value, Failure> {
+    let name = display(path);
+    let mut bytes = Vec::new();
+    let read = if is_stdin(path) {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    read.map_err(|e| usage_error(format!("cannot read `{name}`: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        input_error(format!("{name}: not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let is_json_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let value = if is_json_file {
+        serde_json::from_str(text).map_err(|e| input_error(format!("{name}: {e}")))?
+    } else if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Value>(text)
+    {
+        value
+    } else {
+        read_yaml(text).map_err(|e| input_error(format!("{name}: {e}")))?
+    };
+    match value {
+        Value::Object(_) => Ok(value),
+        Value::Null => Err(input_error(format!("{name}: the file holds no document"))),
+        other => Err(input_error(format!("{name}: expected an object, found {}", kind_name(&other)))),
+    }
+}
+
+fn read_yaml(text: &str) -> Result<Value, String> {
+    let mut options = serde_saphyr::Options::default();
+    // As kubectl's YAML 1.1 reader: `0777` is the octal number 511.
+    options.legacy_octal_numbers = true;
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())
+}
+
+fn kind_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Which schema the document follows, from its `kind` (or its lack of one).
+fn document_shape(document: &Value) -> Result<Shape, String> {
+    let Value::Object(fields) = document else { return Err("expected an object".to_owned()) };
+    match fields.get("kind") {
+        Some(Value::String(kind)) if kind == "Pod" => Ok(Shape::Pod),
+        Some(Value::String(kind)) if kind == "PodTemplate" => Ok(Shape::PodTemplate),
+        Some(kind) => Err(format!(
+            "`skiff patch` works on a Pod, a PodTemplate or a bare `{{metadata, spec}}`; this is a {}",
+            match kind {
+                Value::String(kind) => kind.clone(),
+                other => format!("document whose `kind` is {}", kind_name(other)),
+            }
+        )),
+        None => match fields.keys().find(|k| *k != "metadata" && *k != "spec") {
+            Some(key) => Err(format!(
+                "a document without `kind` must be a bare `{{metadata, spec}}`; it has `{key}` (add `kind: Pod` \
+                 or `kind: PodTemplate`?)"
+            )),
+            None => Ok(Shape::pod_template_spec()),
+        },
+    }
+}

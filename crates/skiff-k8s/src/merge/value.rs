@@ -1,0 +1,306 @@
+//! The value tree the merge engine works on: JSON's data model, maps in insertion order, and an
+//! origin on every node.
+//!
+//! The origin is whatever the caller wants to remember about where a node came from: the tests
+//! use small integers, `skiff patch` uses the index of the file, the semantic layer an
+//! `OriginId` into its own table of file + span + layer. It must be `Copy` so the engine can hand
+//! it around freely.
+
+use indexmap::IndexMap;
+use smol_str::SmolStr;
+
+/// The entries of a map node, in insertion order.
+pub type Map<O> = IndexMap<SmolStr, Node<O>>;
+
+/// One node of a tree: a value and where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node<O> {
+    pub value: Value<O>,
+    pub origin: O,
+}
+
+/// A JSON-like value. `Int` and `Float` stay apart as in the API server's decoder: `80` and
+/// `80.0` are different merge keys there, and here.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<O> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(SmolStr),
+    List(Vec<Node<O>>),
+    Map(Map<O>),
+}
+
+impl<O> Value<O> {
+    /// A short name of the kind of value, for messages: `a string`, `a list`, ...
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Map(_) => "an object",
+        }
+    }
+
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
+    }
+
+    /// Equality of two scalars as the API server compares merge keys and set members: same
+    /// kind and same value (`1` is not `"1"`, nor `1.0`). Lists, maps and nulls are never equal.
+    pub fn scalar_eq(&self, other: &Value<O>) -> bool {
+        match (self, other) {
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Whether two values are of the same scalar kind (both strings, both integers, ...).
+    pub(crate) fn same_scalar_kind(&self, other: &Value<O>) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other) && self.is_scalar()
+    }
+
+    /// The value as text for messages: scalars as JSON, containers by kind.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::String(s) => serde_json::Value::String(s.to_string()).to_string(),
+            Value::List(_) | Value::Map(_) => self.kind_name().to_owned(),
+        }
+    }
+}
+
+impl<O: Copy> Node<O> {
+    pub fn new(value: Value<O>, origin: O) -> Self {
+        Node { value, origin }
+    }
+
+    pub fn null(origin: O) -> Self {
+        Node { value: Value::Null, origin }
+    }
+
+    pub fn string(text: impl Into<SmolStr>, origin: O) -> Self {
+        Node { value: Value::String(text.into()), origin }
+    }
+
+    /// An empty map.
+    pub fn map(origin: O) -> Self {
+        Node { value: Value::Map(Map::new()), origin }
+    }
+
+    /// An empty list.
+    pub fn list(origin: O) -> Self {
+        Node { value: Value::List(Vec::new()), origin }
+    }
+
+    /// A tree from a JSON value, every node with the same origin. Integers that fit an `i64`
+    /// become `Int`, other numbers `Float` (as the API server's decoder does).
+    pub fn from_json(json: &serde_json::Value, origin: O) -> Self {
+        let value = match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::String(SmolStr::new(s)),
+            serde_json::Value::Array(items) => Value::List(items.iter().map(|i| Node::from_json(i, origin)).collect()),
+            serde_json::Value::Object(entries) => {
+                Value::Map(entries.iter().map(|(k, v)| (SmolStr::new(k), Node::from_json(v, origin))).collect())
+            }
+        };
+        Node { value, origin }
+    }
+
+    /// The same tree with every origin mapped through `f`.
+    pub fn map_origins<P: Copy>(&self, f: &mut impl FnMut(O) -> P) -> Node<P> {
+        let value = match &self.value {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::String(s) => Value::String(s.clone()),
+            Value::List(items) => Value::List(items.iter().map(|i| i.map_origins(f)).collect()),
+            Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), v.map_origins(f))).collect()),
+        };
+        Node { value, origin: f(self.origin) }
+    }
+}
+
+impl<O> Node<O> {
+    /// The tree as JSON. A float that JSON cannot hold (NaN, infinity) becomes `null`; the
+    /// engine never makes one.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::List(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect())
+            }
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map<O>> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Node<O>]> {
+        match &self.value {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The node at a path of map keys (`["spec", "nodeSelector"]`), if there is one.
+    pub fn get_path(&self, keys: &[&str]) -> Option<&Node<O>> {
+        keys.iter().try_fold(self, |node, key| node.as_map()?.get(*key))
+    }
+
+    /// Removes every null map entry and null list element, at any depth.
+    pub fn drop_nulls(&mut self) {
+        match &mut self.value {
+            Value::List(items) => {
+                items.retain(|i| !i.is_null());
+                items.iter_mut().for_each(Node::drop_nulls);
+            }
+            Value::Map(entries) => {
+                entries.retain(|_, v| !v.is_null());
+                entries.values_mut().for_each(Node::drop_nulls);
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a null appears anywhere in the tree.
+    pub fn contains_null(&self) -> bool {
+        match &self.value {
+            Value::Null => true,
+            Value::List(items) => items.iter().any(Node::contains_null),
+            Value::Map(entries) => entries.values().any(Node::contains_null),
+            _ => false,
+        }
+    }
+
+    /// Whether two trees hold the same values, origins aside. Map entries are compared in
+    /// order: this is "same output bytes", not "same JSON object".
+    pub fn same_values(&self, other: &Node<O>) -> bool {
+        match (&self.value, &other.value) {
+            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_values(y)),
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.same_values(vb))
+            }
+            (Value::Null, Value::Null) => true,
+            (a, b) => a.scalar_eq(b),
+        }
+    }
+
+    /// Every node of the tree, depth first, with its path from this node.
+    pub fn walk(&self, f: &mut impl FnMut(&[PathPart<'_>], &Node<O>)) {
+        fn go<'a, O>(node: &'a Node<O>, path: &mut Vec<PathPart<'a>>, f: &mut impl FnMut(&[PathPart<'_>], &Node<O>)) {
+            f(path, node);
+            match &node.value {
+                Value::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(PathPart::Index(i));
+                        go(item, path, f);
+                        path.pop();
+                    }
+                }
+                Value::Map(entries) => {
+                    for (key, value) in entries {
+                        path.push(PathPart::Key(key));
+                        go(value, path, f);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        go(self, &mut Vec::new(), f);
+    }
+}
+
+/// One step of a path inside a tree, borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPart<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_round_trip_keeps_order_and_number_kinds() {
+        let json = json!({"z": 1, "a": [1.5, "x", null, true, {"k": -3}], "m": {}, "big": 18446744073709551615u64});
+        let node = Node::from_json(&json, 7u8);
+        assert!(matches!(node.get_path(&["z"]).unwrap().value, Value::Int(1)));
+        assert!(matches!(node.get_path(&["big"]).unwrap().value, Value::Float(_)), "beyond i64: a float, as Go");
+        let keys: Vec<&str> = node.as_map().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["z", "a", "m", "big"]);
+        let back = node.to_json();
+        assert_eq!(back["a"], json!([1.5, "x", null, true, {"k": -3}]));
+        assert_eq!(serde_json::to_string(&back["a"]).unwrap(), r#"[1.5,"x",null,true,{"k":-3}]"#);
+        let mut origins = Vec::new();
+        node.walk(&mut |_, n| origins.push(n.origin));
+        assert!(origins.iter().all(|o| *o == 7));
+        assert_eq!(origins.len(), 11);
+    }
+
+    #[test]
+    fn scalar_equality_is_kind_sensitive() {
+        let v = |j: serde_json::Value| Node::from_json(&j, ()).value;
+        assert!(v(json!(80)).scalar_eq(&v(json!(80))));
+        assert!(!v(json!(80)).scalar_eq(&v(json!("80"))));
+        assert!(!v(json!(80)).scalar_eq(&v(json!(80.0))));
+        assert!(!v(json!(null)).scalar_eq(&v(json!(null))));
+        assert!(!v(json!({})).scalar_eq(&v(json!({}))));
+    }
+
+    #[test]
+    fn drop_nulls_and_same_values() {
+        let mut node = Node::from_json(&json!({"a": null, "b": [null, 1, {"c": null}]}), ());
+        assert!(node.contains_null());
+        node.drop_nulls();
+        assert!(!node.contains_null());
+        assert_eq!(node.to_json(), json!({"b": [1, {}]}));
+        let a = Node::from_json(&json!({"x": 1, "y": 2}), ());
+        let b = Node::from_json(&json!({"y": 2, "x": 1}), ());
+        assert!(!a.same_values(&b), "entry order matters");
+        assert!(a.same_values(&a.clone()));
+        let origins = a.map_origins(&mut |()| 3u32);
+        assert_eq!(origins.origin, 3);
+    }
+}
