@@ -67,4 +67,28 @@ pub mod codes {
     pub const APPEND_TO_NON_LIST: &str = "append-to-non-list";
     /// A value used as a duration (skiff's `timeout`) that is not one.
     pub const INVALID_DURATION: &str = "invalid-duration";
+
+    /// Every code of this crate, for the test that `docs/diagnostics.md` documents them all.
+    pub const ALL: &[&str] = &[
+        UNKNOWN_FIELD,
+        WRONG_KIND,
+        INVALID_ENUM_VALUE,
+        INVALID_QUANTITY,
+        SUSPICIOUS_QUANTITY,
+        INTEGER_OUT_OF_RANGE,
+        INVALID_LABEL_KEY,
+        INVALID_LABEL_VALUE,
+        INVALID_ANNOTATION_KEY,
+        INVALID_NAME,
+        REQUESTS_EXCEED_LIMITS,
+        DUPLICATE_MERGE_KEY,
+        MISSING_MERGE_KEY,
+        MERGE_KEY_MISMATCH,
+        DUPLICATE_KEY,
+        TOLERATION_EXISTS_WITH_VALUE,
+        INDEX_NOT_KEYED,
+        INDEX_TYPE_MISMATCH,
+        APPEND_TO_NON_LIST,
+        INVALID_DURATION,
+    ];
 }

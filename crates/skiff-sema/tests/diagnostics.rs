@@ -149,6 +149,7 @@ fn every_code_is_documented() {
     let undocumented: Vec<&str> = skiff_syntax::error::codes::ALL
         .iter()
         .chain(skiff_sema::codes::ALL)
+        .chain(skiff_k8s::codes::ALL)
         .copied()
         .filter(|code| !doc.contains(&format!("| `{code}` |")))
         .collect();
