@@ -569,7 +569,6 @@ impl<'db> Checker<'db> {
     }
 
     fn workflow(&self, workflow: &Workflow, sink: &mut Sink<'db>) {
-        let db = self.db;
         self.params(&workflow.params, sink);
         if let Some(output) = &workflow.output {
             self.types(output, sink);
@@ -645,7 +644,6 @@ impl<'db> Checker<'db> {
                 .with_label(Span::empty(at), "a `return` belongs here"),
             );
         }
-        let _ = db;
     }
 
     /// Checks a call; returns the task's output type.
