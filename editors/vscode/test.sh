@@ -21,26 +21,11 @@ started=$SECONDS
 vscode_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$vscode_dir/../.." && pwd)
 
-ts_arg=${1:-}
-if [[ -z $ts_arg ]]; then
-  if [[ -x $repo_root/.tools/bin/tree-sitter ]]; then ts_arg=$repo_root/.tools/bin/tree-sitter; else ts_arg=tree-sitter; fi
-fi
-if ! ts=$(command -v -- "$ts_arg"); then
-  echo "vscode/test.sh: tree-sitter CLI not found: $ts_arg" >&2
-  echo "  install it with: cargo install --locked tree-sitter-cli@0.27.1 --root .tools" >&2
-  exit 2
-fi
-case $ts in /*) ;; *) ts=$PWD/$ts ;; esac
+source "$repo_root/editors/lib.sh"
+skiff_tree_sitter vscode/test.sh "${1:-}"
 command -v npm >/dev/null || { echo "vscode/test.sh: npm is needed" >&2; exit 2; }
 
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-log=$work/log
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -s $log ]] && sed 's/^/  | /' "$log" >&2
-  exit 1
-}
+skiff_scratch
 t0=$SECONDS
 timing=()
 step_done() { timing+=("$1 $((SECONDS - t0))s"); t0=$SECONDS; }

@@ -13,28 +13,11 @@ started=$SECONDS
 zed_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$zed_dir/../.." && pwd)
 
-ts_arg=${1:-}
-if [[ -z $ts_arg ]]; then
-  if [[ -x $repo_root/.tools/bin/tree-sitter ]]; then ts_arg=$repo_root/.tools/bin/tree-sitter; else ts_arg=tree-sitter; fi
-fi
-if ! ts=$(command -v -- "$ts_arg"); then
-  echo "zed/test.sh: tree-sitter CLI not found: $ts_arg" >&2
-  exit 2
-fi
-case $ts in /*) ;; *) ts=$PWD/$ts ;; esac
+source "$repo_root/editors/lib.sh"
+skiff_tree_sitter zed/test.sh "${1:-}"
 
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-log=$work/log
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -s $log ]] && sed 's/^/  | /' "$log" >&2
-  exit 1
-}
-mkdir -p "$work/lib" "$work/config/parsers"
-ln -s "$repo_root/grammar" "$work/config/parsers/tree-sitter-skiff"
-printf '{"parser-directories": ["%s"]}\n' "$work/config/parsers" >"$work/config/config.json"
-export TREE_SITTER_LIBDIR=$work/lib TREE_SITTER_DIR=$work/config
+skiff_scratch
+skiff_isolated_parsers
 
 echo "==> extension.toml, config.toml, prepare.sh"
 bash "$zed_dir/prepare.sh" "$work/ext" >"$log" 2>&1 || fail "prepare.sh"
