@@ -126,14 +126,15 @@ fn item_tag(item: &ast::Item) -> Option<ItemTag> {
     }
 }
 
-/// The items of a parsed file with their identity keys, in source order (error items skipped).
-fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, &ast::Item)> {
+/// The items of a parsed file with their identity keys and their index among the parsed items,
+/// in source order (error items skipped).
+fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, usize, &ast::Item)> {
     let mut seen: FxHashMap<(ItemTag, SmolStr), u32> = FxHashMap::default();
     let mut out = Vec::new();
-    for item in &parse.file.items {
+    for (index, item) in parse.file.items.iter().enumerate() {
         let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
         let ordinal = seen.entry((tag, name.clone())).or_insert(0);
-        out.push((tag, name, *ordinal, item));
+        out.push((tag, name, *ordinal, index, item));
         *ordinal += 1;
     }
     out
@@ -143,7 +144,7 @@ fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, &ast:
 pub fn item_tree(db: &dyn Db, file: SourceFile) -> ItemTree {
     let items = keyed_items(parse(db, file))
         .into_iter()
-        .map(|(tag, name, ordinal, item)| {
+        .map(|(tag, name, ordinal, _, item)| {
             let signature = match &item.kind {
                 ItemKind::Import(import) => Signature::Import { path: import.path.value.clone() },
                 ItemKind::Template(template) => Signature::Template {
@@ -184,16 +185,10 @@ impl<'db> ItemId<'db> {
 /// is cheap, and not compared), so that finding one item is a lookup, not a scan.
 #[salsa::tracked(returns(ref), no_eq)]
 fn item_positions(db: &dyn Db, file: SourceFile) -> FxHashMap<(ItemTag, SmolStr, u32), usize> {
-    let parse = parse(db, file);
-    let mut seen: FxHashMap<(ItemTag, SmolStr), u32> = FxHashMap::default();
-    let mut out = FxHashMap::default();
-    for (index, item) in parse.file.items.iter().enumerate() {
-        let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
-        let ordinal = seen.entry((tag, name.clone())).or_insert(0);
-        out.insert((tag, name, *ordinal), index);
-        *ordinal += 1;
-    }
-    out
+    keyed_items(parse(db, file))
+        .into_iter()
+        .map(|(tag, name, ordinal, index, _)| ((tag, name, ordinal), index))
+        .collect()
 }
 
 /// The item's syntax tree with spans relative to its start.
@@ -208,7 +203,7 @@ pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ast::Item> {
 /// above an item; only the final assembly of a file's diagnostics (and the IDE) reads it.
 #[salsa::tracked(returns(ref))]
 pub fn item_offsets(db: &dyn Db, file: SourceFile) -> Vec<u32> {
-    keyed_items(parse(db, file)).into_iter().map(|(_, _, _, item)| item.start()).collect()
+    keyed_items(parse(db, file)).into_iter().map(|(_, _, _, _, item)| item.start()).collect()
 }
 
 /// The absolute offset of an item in its file.
