@@ -97,7 +97,7 @@ fn patch(args: &PatchArgs) -> Result<(), Failure> {
             text.push('\n');
             text
         }
-        Format::Yaml => to_yaml(&json).map_err(usage_error)?,
+        Format::Yaml => skiff_k8s::yaml::to_yaml(&json).map_err(usage_error)?,
     };
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -106,12 +106,6 @@ fn patch(args: &PatchArgs) -> Result<(), Failure> {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => Err(usage_error(format!("cannot write the result: {error}"))),
     }
-}
-
-/// YAML that reads back the same in every YAML reader: strings that a YAML 1.1 reader would
-/// take for something else (`on`, `yes`, `0777`, `1e3`, `~`, `2026-01-01`) are quoted.
-pub fn to_yaml(json: &Value) -> Result<String, String> {
-    serde_saphyr::to_string(json).map_err(|e| format!("cannot print YAML: {e}"))
 }
 
 fn is_stdin(path: &Path) -> bool {
@@ -156,11 +150,7 @@ fn read_document(path: &Path) -> Result<Value, Failure> {
 }
 
 fn read_yaml(text: &str) -> Result<Value, String> {
-    let mut options = serde_saphyr::Options::default();
-    // As kubectl's YAML 1.1 reader: `0777` is the octal number 511.
-    options.legacy_octal_numbers = true;
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())
+    skiff_k8s::yaml::read_yaml(text).map(|node| node.to_json()).map_err(|e| e.message)
 }
 
 fn kind_name(value: &Value) -> &'static str {

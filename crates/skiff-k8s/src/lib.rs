@@ -14,14 +14,17 @@
 
 pub mod check;
 pub mod duration;
+pub mod lower;
 pub mod merge;
 pub mod names;
 pub mod quantity;
 pub mod schema;
 pub mod tables;
+pub mod yaml;
 
 pub use check::{BodyShape, FieldDoc, check_body, check_field, describe, fields_at, type_at};
 pub use duration::{Duration, check_duration, parse_duration};
+pub use lower::{lower_body, lower_fields};
 pub use quantity::{Quantity, parse_quantity};
 pub use schema::{Kind, Schema, TypeId, schema};
 

@@ -1,0 +1,236 @@
+//! Kubernetes YAML in and out, the way `kubectl` reads it and every reader reads it back.
+//!
+//! Reading follows YAML 1.1 as kubectl does (`on` and `yes` are booleans, `0777` is octal) and
+//! keeps where each node was written, so a template read from a platform team's YAML file can
+//! say which line a value came from. Writing quotes every string a YAML 1.1 reader would take
+//! for something else (`"on"`, `"0777"`, `"1e3"`, `"~"`), so PyYAML and kubectl read back
+//! exactly what was written.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use skiff_syntax::Span;
+use smol_str::SmolStr;
+
+use crate::merge::{Map, Node, Value};
+
+/// YAML that does not read as one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    /// Where in the text, when the reader knows.
+    pub span: Option<Span>,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Reads one YAML (or JSON) document into a tree whose every node carries the byte span of
+/// the text it came from. An empty document is `Null`.
+pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
+    let mut options = serde_saphyr::Options::default();
+    // As kubectl's YAML 1.1 reader: `0777` is the octal number 511.
+    options.legacy_octal_numbers = true;
+    options.with_snippet = false;
+    let spanned: Option<SpannedNode> = serde_saphyr::from_str_with_options(text, options).map_err(|error| {
+        let span = error.location().and_then(|l| byte_span(&l, text));
+        YamlError { message: error.to_string(), span }
+    })?;
+    Ok(spanned.map_or_else(|| Node::null(Span::new(0, 0)), |n| n.into_node(text)))
+}
+
+/// Prints a JSON value as YAML that reads back the same in YAML 1.1 and 1.2 readers.
+pub fn to_yaml(json: &impl serde::Serialize) -> Result<String, String> {
+    serde_saphyr::to_string(json).map_err(|e| format!("cannot print YAML: {e}"))
+}
+
+fn byte_span(location: &serde_saphyr::Location, text: &str) -> Option<Span> {
+    let span = location.span();
+    let Some(start) = span.byte_offset() else {
+        // Errors carry a line and a column (in characters) but no byte offset.
+        let line_start = match location.line().checked_sub(1)? {
+            0 => 0,
+            n => text.match_indices('\n').nth(n as usize - 1)?.0 + 1,
+        };
+        let column = location.column().saturating_sub(1) as usize;
+        let offset = text[line_start..].char_indices().nth(column).map_or(text.len(), |(i, _)| line_start + i);
+        return Some(Span::new(offset as u32, offset as u32));
+    };
+    let start = u32::try_from(start).ok()?;
+    let len = u32::try_from(span.byte_len().unwrap_or(0)).ok()?;
+    let end = start.saturating_add(len).min(text.len() as u32);
+    Some(Span::new(start.min(end), end))
+}
+
+struct SpannedNode(Spanned<RawValue>);
+
+impl SpannedNode {
+    fn into_node(self, text: &str) -> Node<Span> {
+        let Spanned { value, referenced, .. } = self.0;
+        let origin = byte_span(&referenced, text).unwrap_or(Span::new(0, 0));
+        let value = match value {
+            RawValue::Null => Value::Null,
+            RawValue::Bool(b) => Value::Bool(b),
+            RawValue::Int(i) => Value::Int(i),
+            RawValue::Float(x) => Value::Float(x),
+            RawValue::String(s) => Value::String(s),
+            RawValue::List(items) => Value::List(items.into_iter().map(|i| i.into_node(text)).collect()),
+            RawValue::Map(entries) => {
+                let mut map = Map::new();
+                for (key, value) in entries {
+                    map.insert(key, value.into_node(text));
+                }
+                Value::Map(map)
+            }
+        };
+        Node::new(value, origin)
+    }
+}
+
+impl<'de> Deserialize<'de> for SpannedNode {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Spanned::<RawValue>::deserialize(deserializer).map(SpannedNode)
+    }
+}
+
+enum RawValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(SmolStr),
+    List(Vec<SpannedNode>),
+    Map(Vec<(SmolStr, SpannedNode)>),
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+    fn visit_none<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<RawValue, E> {
+        Ok(RawValue::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<RawValue, E> {
+        Ok(RawValue::Int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<RawValue, E> {
+        Ok(i64::try_from(u).map_or(RawValue::Float(u as f64), RawValue::Int))
+    }
+    fn visit_i128<E>(self, i: i128) -> Result<RawValue, E> {
+        Ok(i64::try_from(i).map_or(RawValue::Float(i as f64), RawValue::Int))
+    }
+    fn visit_u128<E>(self, u: u128) -> Result<RawValue, E> {
+        Ok(i64::try_from(u).map_or(RawValue::Float(u as f64), RawValue::Int))
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<RawValue, E> {
+        Ok(RawValue::Float(x))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<RawValue, E> {
+        Ok(RawValue::String(SmolStr::new(s)))
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<RawValue, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<SpannedNode>()? {
+            items.push(item);
+        }
+        Ok(RawValue::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
+        let mut entries: Vec<(SmolStr, SpannedNode)> = Vec::new();
+        while let Some(key) = map.next_key::<KeyText>()? {
+            let value = map.next_value::<SpannedNode>()?;
+            if entries.iter().any(|(k, _)| *k == key.0) {
+                return Err(de::Error::custom(format!("duplicate key `{}`", key.0)));
+            }
+            entries.push((key.0, value));
+        }
+        Ok(RawValue::Map(entries))
+    }
+}
+
+/// A map key as text: Kubernetes objects have string keys; a YAML 1.1 reader turns `on:` or
+/// `80:` into a bool or a number, which kubectl then rejects, so skiff does too.
+struct KeyText(SmolStr);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<KeyText, E> {
+                Ok(KeyText(SmolStr::new(s)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_yaml_1_1_scalars_as_kubectl_does() {
+        let node = read_yaml("a: on\nb: 0777\nc: \"0777\"\nd: 1e3\ne: ~\nf: [1, 2.5]\n").unwrap();
+        assert_eq!(node.to_json(), json!({"a": true, "b": 511, "c": "0777", "d": 1000.0, "e": null, "f": [1, 2.5]}));
+    }
+
+    #[test]
+    fn every_node_knows_its_text() {
+        let text = "spec:\n  nodeSelector:\n    zone: east\n  tolerations:\n  - key: gpu\n";
+        let node = read_yaml(text).unwrap();
+        let zone = node.get_path(&["spec", "nodeSelector", "zone"]).unwrap();
+        assert_eq!(&text[zone.origin.start as usize..zone.origin.end as usize], "east");
+        let tolerations = node.get_path(&["spec", "tolerations"]).unwrap();
+        let line = text[..tolerations.origin.start as usize].matches('\n').count() + 1;
+        assert_eq!(line, 5);
+    }
+
+    #[test]
+    fn bad_yaml_is_an_error_with_a_place() {
+        let error = read_yaml("a: [1, 2\nb: c\n").unwrap_err();
+        assert_eq!(error.span, Some(Span::new(10, 10)), "{error:?}");
+        assert!(read_yaml("a: 1\na: 2\n").unwrap_err().message.contains("duplicate"));
+    }
+
+    #[test]
+    fn yaml_1_1_look_alikes_are_quoted() {
+        let text = to_yaml(&json!({"a": "on", "b": "0777", "c": "1e3", "d": "~", "e": "yes", "f": "null"})).unwrap();
+        let back = read_yaml(&text).unwrap().to_json();
+        assert_eq!(back, json!({"a": "on", "b": "0777", "c": "1e3", "d": "~", "e": "yes", "f": "null"}));
+    }
+
+    #[test]
+    fn an_empty_document_is_null() {
+        assert!(read_yaml("").unwrap().is_null());
+        assert!(read_yaml("# only a comment\n").unwrap().is_null());
+    }
+}
