@@ -1,0 +1,48 @@
+//! Code actions: the fix of every diagnostic that overlaps the range asked about.
+
+use crate::{FileRange, SourceChange, diagnostics};
+use skiff_sema::{Db, Diagnostic};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeAction {
+    pub title: String,
+    pub change: SourceChange,
+    /// The diagnostic this fixes.
+    pub diagnostic: Diagnostic,
+}
+
+pub(crate) fn code_actions(db: &dyn Db, range: &FileRange) -> Vec<CodeAction> {
+    diagnostics::diagnostics(db, &range.path)
+        .into_iter()
+        .filter(|d| d.span.overlaps(range.span) || d.span.touches(range.span.start))
+        .filter_map(|d| {
+            let fix = d.fix.clone()?;
+            let mut change = SourceChange::default();
+            change.edits.insert(range.path.clone(), fix.edits);
+            Some(CodeAction { title: fix.message, change, diagnostic: d })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fixture::fixture;
+    use crate::{FileRange, Span};
+    use expect_test::expect;
+
+    #[test]
+    fn fixes_under_the_cursor() {
+        let (host, position) =
+            fixture("pod_template p {\n  nodeSelektor$0 { a: \"b\" }\n  tolerations: [{ operator: Exists }]\n}\n");
+        let range = FileRange { path: position.path.clone(), span: Span::empty(position.offset) };
+        let actions = host.analysis().code_actions(&range).unwrap();
+        let shown: Vec<String> = actions
+            .iter()
+            .map(|a| format!("{} [{}] {:?}", a.title, a.diagnostic.code, a.change.edits["main.skiff"]))
+            .collect();
+        expect![[r#"rename to `nodeSelector` [unknown-field] [TextEdit { span: 19..31, text: "nodeSelector" }]"#]]
+            .assert_eq(&shown.join("\n"));
+        let whole = FileRange { path: position.path.clone(), span: Span::new(0, 200) };
+        assert_eq!(host.analysis().code_actions(&whole).unwrap().len(), 2, "both fixes in a range over the file");
+    }
+}
