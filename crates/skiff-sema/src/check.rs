@@ -136,6 +136,23 @@ pub fn check_item<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemDiagnostic
     sink.out
 }
 
+/// What only the merged pods of an item show (a task's pod, each node's pod of a workflow): a
+/// template container that matches nothing, a layer the merge refuses, a request above a limit
+/// set in another layer. Apart from [`check_item`] because it reads other items' bodies: an
+/// edit to a task re-runs this for the workflows that call it, and their other checks stay.
+#[salsa::tracked(returns(ref))]
+pub fn pod_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemDiagnostic<'db>> {
+    let Some(ast) = item_ast(db, item) else { return Vec::new() };
+    let mut sink = Sink { out: Vec::new() };
+    let checker = Checker { db, item, file: item.file(db) };
+    match &ast.kind {
+        ItemKind::Task(task) => checker.task_pod(task, &mut sink),
+        ItemKind::Workflow(workflow) => checker.node_pods(workflow, &mut sink),
+        ItemKind::Import(_) | ItemKind::Template(_) | ItemKind::Error => {}
+    }
+    sink.out
+}
+
 struct Checker<'db> {
     db: &'db dyn Db,
     item: ItemId<'db>,
@@ -354,7 +371,13 @@ impl<'db> Checker<'db> {
     fn data_file(&self, path: &StrLit, sink: &mut Sink<'db>) {
         let db = self.db;
         match resolve_import_path(self.file.path(db), &path.value) {
-            Ok(key) if db.files().data_files(db).contains_key(&key) => {}
+            Ok(key) if let Some(file) = db.files().data_files(db).get(&key) => {
+                if let Err((message, span)) = crate::pod::yaml_template(file.text(db)) {
+                    let line = span.map(|s| skiff_syntax::LineIndex::new(file.text(db)).line(s.start) + 1);
+                    let place = line.map_or(key.clone(), |line| format!("{key}:{line}"));
+                    sink.push(Diagnostic::new(codes::INVALID_TEMPLATE_FILE, path.span, format!("{place}: {message}")));
+                }
+            }
             Ok(key) => {
                 sink.push(Diagnostic::new(codes::MISSING_FILE, path.span, format!("no file `{key}` in the workspace")))
             }
@@ -462,6 +485,57 @@ impl<'db> Checker<'db> {
         }
         let params: Vec<&str> = task.params.iter().map(|p| p.name.text.as_str()).collect();
         visit_strings(&task.body, &mut |text, span| self.placeholders(text, span, &params, sink));
+    }
+
+    /// What only the merged pod shows: a template container that matches nothing, a layer the
+    /// merge refuses, requests above limits across layers.
+    fn task_pod(&self, task: &Task, sink: &mut Sink<'db>) {
+        let at = task.body.fields.iter().find(|f| f.key.name.text == "pod_template").map_or(task.name.span, |f| f.span);
+        for error in &crate::pod::task_pod(self.db, self.item).errors {
+            self.pod_error(error, at, sink);
+        }
+    }
+
+    /// The same for every node, leaving out what its task already reports.
+    fn node_pods(&self, workflow: &Workflow, sink: &mut Sink<'db>) {
+        let db = self.db;
+        let lets = workflow.body.iter().filter_map(|s| match s {
+            Stmt::Let(binding) => Some(binding),
+            _ => None,
+        });
+        for (index, binding) in lets.enumerate() {
+            let Some(pod) = crate::pod::node_pod(db, self.item, index as u32) else { continue };
+            let task_errors = crate::pod::node_task(db, self.item, index as u32)
+                .map(|(task, _)| &crate::pod::task_pod(db, task).errors);
+            for error in &pod.errors {
+                if task_errors.is_some_and(|known| known.contains(error)) {
+                    continue;
+                }
+                self.pod_error(error, binding.call.span, sink);
+            }
+        }
+    }
+
+    /// A pod error, on its own text when it is in this item, else on `at` with a label there.
+    fn pod_error(&self, error: &crate::pod::PodError<'db>, at: Span, sink: &mut Sink<'db>) {
+        use crate::pod::Place;
+        let mut diagnostic = Diagnostic::new(error.code, at, error.message.clone());
+        if let Some(help) = &error.help {
+            diagnostic = diagnostic.with_help(help.clone());
+        }
+        match error.origin.place {
+            Place::Item { item, span } if item == self.item => {
+                diagnostic.span = span;
+                sink.push(diagnostic);
+            }
+            Place::Item { item, span } => sink.push_related(diagnostic, item, span, "from here"),
+            Place::Data { file, span } => {
+                let line = skiff_syntax::LineIndex::new(file.text(self.db)).line(span.start) + 1;
+                diagnostic.message = format!("{} ({}:{line})", diagnostic.message, file.path(self.db));
+                sink.push(diagnostic);
+            }
+            Place::Builtin => sink.push(diagnostic),
+        }
     }
 
     /// `pod_template`, `primary_container`, `retries` and `timeout`, in a task body or an override.

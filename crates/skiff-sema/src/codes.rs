@@ -25,6 +25,14 @@ pub const INVALID_OVERRIDE: &str = "invalid-override";
 pub const MISSING_RETURN: &str = "missing-return";
 pub const DUPLICATE_RETURN: &str = "duplicate-return";
 pub const INVALID_CONFIG: &str = "invalid-config";
+/// A template container that matches no container of the pod and has no image.
+pub const UNMATCHED_CONTAINER: &str = "unmatched-container";
+/// A layer removed the primary container.
+pub const MISSING_PRIMARY_CONTAINER: &str = "missing-primary-container";
+/// A layer the merge engine refuses (a directive the API server refuses too).
+pub const INVALID_MERGE: &str = "invalid-merge";
+/// A template file that is not a PodTemplate YAML document.
+pub const INVALID_TEMPLATE_FILE: &str = "invalid-template-file";
 
 /// Every semantic code, for the test that `docs/diagnostics.md` documents them all.
 pub const ALL: &[&str] = &[
@@ -53,4 +61,8 @@ pub const ALL: &[&str] = &[
     MISSING_RETURN,
     DUPLICATE_RETURN,
     INVALID_CONFIG,
+    UNMATCHED_CONTAINER,
+    MISSING_PRIMARY_CONTAINER,
+    INVALID_MERGE,
+    INVALID_TEMPLATE_FILE,
 ];

@@ -2,7 +2,7 @@
 //! to absolute positions. This is the one query that reads positions, so it re-runs after any
 //! edit to the file; it only copies and shifts what the checks computed.
 
-use crate::check::check_item;
+use crate::check::{check_item, pod_diagnostics};
 use crate::db::{Db, SourceFile, parse};
 use crate::items::{file_items, item_offset, item_offsets};
 use skiff_syntax::{Diagnostic, Label};
@@ -20,7 +20,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut out = parse_diagnostics(db, file).clone();
     let offsets = item_offsets(db, file);
     for (item, &offset) in file_items(db, file).iter().zip(offsets) {
-        for found in check_item(db, *item) {
+        for found in check_item(db, *item).iter().chain(pod_diagnostics(db, *item)) {
             let mut diagnostic = found.diagnostic.clone();
             shift(&mut diagnostic, offset);
             for related in &found.related {

@@ -12,15 +12,18 @@
 
 mod check;
 pub mod codes;
+pub mod compile;
 mod config;
 mod db;
 mod diagnostics;
+pub mod explain;
 pub mod items;
+pub mod pod;
 mod resolve;
 pub mod types;
 mod workspace;
 
-pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references};
+pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, project_config};
 pub use db::{Db, ExecutionLog, Files, RootDatabase, SourceFile, parse};
 pub use diagnostics::{file_diagnostics, parse_diagnostics};

@@ -75,13 +75,23 @@ impl Fixture {
 
     /// Changes a file, re-checks everything, and returns which items' checks re-ran.
     fn rechecked_after(&mut self, path: &str, text: &str) -> BTreeSet<String> {
+        self.reran_after("check_item", path, text)
+    }
+
+    /// Changes a file, re-checks everything, and returns the items for which `query` re-ran.
+    fn reran_after(&mut self, query: &str, path: &str, text: &str) -> BTreeSet<String> {
         self.log.lock().unwrap().clear();
         self.workspace.set_file(path, text.to_string());
         let _ = self.workspace.diagnostics();
         let log = self.log.lock().unwrap().clone();
         let names = self.item_names();
         log.iter()
-            .filter_map(|entry| entry.strip_prefix("check_item(").and_then(|rest| rest.strip_suffix(')')))
+            .filter_map(|entry| {
+                entry
+                    .strip_prefix(query)
+                    .and_then(|rest| rest.strip_prefix('('))
+                    .and_then(|rest| rest.strip_suffix(')'))
+            })
             .map(|id| {
                 names.iter().find(|(known, _)| known == id).map_or_else(|| format!("unknown {id}"), |(_, n)| n.clone())
             })
@@ -105,6 +115,22 @@ fn editing_a_task_body_rechecks_only_that_task() {
     // A new field in the body, too.
     let edited = edited.replace("  pod_template: lib.gpu\n", "  pod_template: lib.gpu\n  workingDir: \"/w\"\n");
     assert_eq!(fixture.rechecked_after("main.skiff", &edited), BTreeSet::from(["main.skiff:train".to_string()]));
+}
+
+#[test]
+fn editing_a_task_body_remerges_the_pods_of_its_callers_only() {
+    let mut fixture = Fixture::new();
+    // The pods of `train` and of the workflow that calls it change; `cleanup` in another file
+    // calls another task and is left alone.
+    let edited = MAIN.replace("train:1.4", "train:1.5");
+    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &edited);
+    assert_eq!(remerged, BTreeSet::from(["main.skiff:nightly".to_string(), "main.skiff:train".to_string()]));
+    let edited_other = OTHER.replace("clean:2.0", "clean:2.1");
+    let remerged = fixture.reran_after("pod_diagnostics", "other.skiff", &edited_other);
+    assert_eq!(remerged, BTreeSet::from(["other.skiff:clean".to_string(), "other.skiff:cleanup".to_string()]));
+    // A comment above everything moves every item and re-merges nothing.
+    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &format!("// moved\n{edited}"));
+    assert_eq!(remerged, BTreeSet::new());
 }
 
 #[test]

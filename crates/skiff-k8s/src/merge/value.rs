@@ -32,6 +32,11 @@ pub enum Value<O> {
     Map(Map<O>),
 }
 
+// Floats compare by value, so a NaN is unequal to itself; nothing skiff reads yields one, and at
+// worst a cache sees a change that is not there. `Eq` lets incremental queries hold trees.
+impl<O: Eq> Eq for Node<O> {}
+impl<O: Eq> Eq for Value<O> {}
+
 impl<O> Value<O> {
     /// A short name of the kind of value, for messages: `a string`, `a list`, ...
     pub fn kind_name(&self) -> &'static str {

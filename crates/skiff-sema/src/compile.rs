@@ -1,0 +1,475 @@
+//! The compiler (DESIGN §4): every workflow node becomes a `k8s_openapi` `Pod`, built from the
+//! node's effective pod ([`crate::pod::node_pod`], the query hover and `explain` read too).
+//!
+//! Names are `<workflow>-<binding>` made DNS-1123 safe, with a short stable hash when that is
+//! too long or collides; labels and annotations tell the engine that runs the pods what each
+//! is; `{{inputs.x}}` becomes Kubernetes' own `$(SKIFF_INPUT_X)` expansion. The result depends
+//! only on the sources and the options: same input, same bytes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::{Value as Json, json};
+use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
+
+use crate::db::Db;
+use crate::items::{ItemId, ItemTag, file_items, item_ast};
+use crate::pod::{EffectivePod, node_pod, node_task};
+
+/// What `skiff build` was asked for beyond the sources.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// `--namespace`, over `skiff.toml`'s.
+    pub namespace: Option<String>,
+    /// `--input k=v`: values of workflow parameters.
+    pub inputs: BTreeMap<String, String>,
+    /// `--workflow W` (repeatable): only these workflows; all when empty.
+    pub workflows: Vec<String>,
+}
+
+/// One compiled node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledPod {
+    pub workflow: String,
+    pub binding: String,
+    pub pod: Pod,
+}
+
+/// Why a build produced nothing. Problems in the sources are diagnostics, reported by
+/// [`crate::Workspace::diagnostics`] before a build; these are about the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    UnknownWorkflow {
+        name: String,
+        known: Vec<String>,
+    },
+    UnknownInput {
+        name: String,
+    },
+    /// A node whose pod could not be made (its errors are in the diagnostics).
+    BrokenNode {
+        workflow: String,
+        binding: String,
+        message: String,
+    },
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::UnknownWorkflow { name, known } => {
+                write!(f, "no workflow named `{name}`")?;
+                match skiff_k8s::names::suggest(name, known.iter().map(String::as_str)) {
+                    Some(near) => write!(f, "; did you mean `{near}`?"),
+                    None if known.is_empty() => write!(f, "; there are no workflows"),
+                    None => write!(f, "; the workflows are {}", known.join(", ")),
+                }
+            }
+            BuildError::UnknownInput { name } => {
+                write!(f, "`--input {name}=...`: no workflow being built has a parameter `{name}`")
+            }
+            BuildError::BrokenNode { workflow, binding, message } => write!(f, "{workflow}.{binding}: {message}"),
+        }
+    }
+}
+
+/// Every workflow of the workspace, in path order, then source order.
+pub fn workflows(db: &dyn Db) -> Vec<ItemId<'_>> {
+    db.files()
+        .skiff_files(db)
+        .values()
+        .flat_map(|file| file_items(db, *file).iter().copied())
+        .filter(|item| item.tag(db) == ItemTag::Workflow && item.ordinal(db) == 0)
+        .collect()
+}
+
+/// The `let`s of a workflow, in order.
+pub fn bindings<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<&'db ast::Let> {
+    match item_ast(db, workflow).as_ref().map(|i| &i.kind) {
+        Some(ItemKind::Workflow(ast)) => ast
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Let(binding) => Some(binding),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Compiles the workspace. Call it on a workspace without error diagnostics: a node whose pod
+/// cannot be made is a [`BuildError::BrokenNode`].
+pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, BuildError> {
+    let all = workflows(db);
+    let known: Vec<String> = all.iter().map(|w| w.name(db).to_string()).collect();
+    for name in &options.workflows {
+        if !known.contains(name) {
+            return Err(BuildError::UnknownWorkflow { name: name.clone(), known });
+        }
+    }
+    let selected: Vec<ItemId<'_>> = all
+        .into_iter()
+        .filter(|w| options.workflows.is_empty() || options.workflows.iter().any(|n| n == w.name(db).as_str()))
+        .collect();
+    let params: BTreeSet<SmolStr> =
+        selected.iter().flat_map(|w| workflow_params(db, *w)).map(|p| p.name.text.clone()).collect();
+    if let Some(name) = options.inputs.keys().find(|k| !params.contains(k.as_str())) {
+        return Err(BuildError::UnknownInput { name: name.clone() });
+    }
+    let namespace = options.namespace.clone().or_else(|| crate::config::project_config(db).0.namespace.clone());
+
+    let mut nodes = Vec::new();
+    for workflow in &selected {
+        for (index, binding) in bindings(db, *workflow).into_iter().enumerate() {
+            nodes.push((*workflow, index as u32, binding));
+        }
+    }
+    let names = pod_names(nodes.iter().map(|(w, _, b)| (w.name(db).as_str(), b.name.text.as_str())));
+    let mut pods = Vec::with_capacity(nodes.len());
+    for ((workflow, index, binding), name) in nodes.into_iter().zip(names) {
+        let broken = |message: String| BuildError::BrokenNode {
+            workflow: workflow.name(db).to_string(),
+            binding: binding.name.text.to_string(),
+            message,
+        };
+        let (Some(effective), Some((task, _))) = (node_pod(db, workflow, index), node_task(db, workflow, index)) else {
+            return Err(broken("the call does not name a task".into()));
+        };
+        if let Some(error) = effective.errors.first() {
+            return Err(broken(error.message.clone()));
+        }
+        let inputs = node_inputs(db, workflow, index, binding, task, options);
+        let json = pod_json(db, &effective, &name, namespace.as_deref(), workflow, binding, task, &inputs)
+            .ok_or_else(|| broken("the pod could not be made".into()))?;
+        let pod: Pod = serde_json::from_value(json).map_err(|e| broken(format!("not a valid Pod: {e}")))?;
+        pods.push(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod });
+    }
+    Ok(pods)
+}
+
+fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {
+    match item_ast(db, workflow).as_ref().map(|i| &i.kind) {
+        Some(ItemKind::Workflow(ast)) => &ast.params,
+        _ => &[],
+    }
+}
+
+/// `<workflow>-<binding>` as a DNS-1123 label; names longer than 63 characters, and every name
+/// shared by two nodes, end in a hash of the workflow and binding instead.
+pub fn pod_names<'a>(nodes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let nodes: Vec<(&str, &str)> = nodes.collect();
+    let plain: Vec<String> =
+        nodes.iter().map(|(w, b)| skiff_k8s::names::sanitize_dns1123(&format!("{w}-{b}"))).collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for name in &plain {
+        *count.entry(name.as_str()).or_default() += 1;
+    }
+    nodes
+        .iter()
+        .zip(&plain)
+        .map(|((w, b), name)| {
+            if name.len() <= 63 && count[name.as_str()] == 1 && !name.is_empty() {
+                return name.clone();
+            }
+            let hash = format!("{:08x}", fnv1a(format!("{w}\0{b}").as_bytes()) as u32);
+            let mut stem = name.clone();
+            stem.truncate(63 - 1 - hash.len());
+            let stem = stem.trim_end_matches('-');
+            if stem.is_empty() { format!("x-{hash}") } else { format!("{stem}-{hash}") }
+        })
+        .collect()
+}
+
+/// FNV-1a: small, stable across platforms and releases (unlike `std`'s hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Where the value of one task parameter comes from at a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputValue {
+    /// Known when compiling: a literal argument, a default, or `--input`.
+    Known(String),
+    /// A workflow input nobody gave a value for.
+    WorkflowInput(SmolStr),
+    /// The output of an earlier node.
+    Node(SmolStr),
+}
+
+/// The value of every parameter of the node's task, in the task's order.
+pub fn node_inputs<'db>(
+    db: &'db dyn Db,
+    workflow: ItemId<'db>,
+    index: u32,
+    binding: &ast::Let,
+    task: ItemId<'db>,
+    options: &BuildOptions,
+) -> Vec<(SmolStr, InputValue)> {
+    let Some(ItemKind::Task(task_ast)) = item_ast(db, task).as_ref().map(|i| &i.kind) else { return Vec::new() };
+    let earlier: Vec<&SmolStr> = bindings(db, workflow).iter().take(index as usize).map(|b| &b.name.text).collect();
+    let params = workflow_params(db, workflow);
+    let mut out = Vec::new();
+    for param in &task_ast.params {
+        let value = binding
+            .call
+            .args
+            .iter()
+            .find(|a| a.name.text == param.name.text)
+            .map(|a| &a.value)
+            .or(param.default.as_ref());
+        let Some(value) = value else { continue };
+        let input = match &value.kind {
+            ValueKind::Ref(path) if path.segments.len() == 1 => {
+                let name = &path.segments[0].text;
+                if earlier.contains(&name) {
+                    InputValue::Node(name.clone())
+                } else if let Some(given) = options.inputs.get(name.as_str()) {
+                    InputValue::Known(given.clone())
+                } else {
+                    match params
+                        .iter()
+                        .find(|p| &p.name.text == name)
+                        .and_then(|p| p.default.as_ref())
+                        .and_then(literal_text)
+                    {
+                        Some(text) => InputValue::Known(text),
+                        None => InputValue::WorkflowInput(name.clone()),
+                    }
+                }
+            }
+            _ => match literal_text(value) {
+                Some(text) => InputValue::Known(text),
+                None => continue,
+            },
+        };
+        out.push((param.name.text.clone(), input));
+    }
+    out
+}
+
+/// A literal as the text an environment variable holds: strings as they are, numbers and
+/// booleans as written, lists and objects as JSON.
+fn literal_text(value: &ast::Value) -> Option<String> {
+    Some(match &value.kind {
+        ValueKind::Str(s) => s.clone(),
+        ValueKind::Unit(s) => s.clone(),
+        _ => literal_json(value)?.to_string(),
+    })
+}
+
+fn literal_json(value: &ast::Value) -> Option<Json> {
+    Some(match &value.kind {
+        ValueKind::Str(s) | ValueKind::Unit(s) => Json::String(s.clone()),
+        ValueKind::Int(n) => Json::from(*n),
+        ValueKind::Float(x) => serde_json::Number::from_f64(*x).map(Json::Number)?,
+        ValueKind::Bool(b) => Json::Bool(*b),
+        ValueKind::Null => Json::Null,
+        ValueKind::List(items) => Json::Array(items.iter().map(literal_json).collect::<Option<_>>()?),
+        ValueKind::Object(block) => {
+            let mut map = serde_json::Map::new();
+            for field in &block.fields {
+                map.insert(field.key.name.text.to_string(), literal_json(field.op.value()?)?);
+            }
+            Json::Object(map)
+        }
+        ValueKind::Ref(_) | ValueKind::Error => return None,
+    })
+}
+
+/// `SKIFF_INPUT_EPOCHS` for `epochs`.
+pub fn input_env_name(param: &str) -> String {
+    format!("SKIFF_INPUT_{}", param.to_ascii_uppercase())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pod_json(
+    db: &dyn Db,
+    effective: &EffectivePod<'_>,
+    name: &str,
+    namespace: Option<&str>,
+    workflow: ItemId<'_>,
+    binding: &ast::Let,
+    task: ItemId<'_>,
+    inputs: &[(SmolStr, InputValue)],
+) -> Option<Json> {
+    let mut template = effective.tree.as_ref()?.0.to_json();
+    let root = template.as_object_mut()?;
+    let mut metadata = match root.remove("metadata") {
+        Some(Json::Object(metadata)) => metadata,
+        _ => serde_json::Map::new(),
+    };
+    let mut spec = match root.remove("spec") {
+        Some(Json::Object(spec)) => spec,
+        _ => serde_json::Map::new(),
+    };
+
+    // A template's own name fields would name every pod alike.
+    metadata.remove("generateName");
+    let mut meta = serde_json::Map::new();
+    meta.insert("name".into(), json!(name));
+    if let Some(namespace) = namespace {
+        meta.insert("namespace".into(), json!(namespace));
+    }
+    let mut labels = match metadata.remove("labels") {
+        Some(Json::Object(labels)) => labels,
+        _ => serde_json::Map::new(),
+    };
+    let label = |text: &str| skiff_k8s::names::to_label_value(text).unwrap_or_else(|| "x".into());
+    labels.insert("skiff.dev/workflow".into(), json!(label(workflow.name(db))));
+    labels.insert("skiff.dev/node".into(), json!(label(&binding.name.text)));
+    labels.insert("skiff.dev/task".into(), json!(label(task.name(db))));
+    meta.insert("labels".into(), Json::Object(labels));
+    let mut annotations = match metadata.remove("annotations") {
+        Some(Json::Object(annotations)) => annotations,
+        _ => serde_json::Map::new(),
+    };
+    let mut depends_on: Vec<&str> = Vec::new();
+    let mut runtime = Vec::new();
+    for (param, input) in inputs {
+        match input {
+            InputValue::Node(node) => {
+                if !depends_on.contains(&node.as_str()) {
+                    depends_on.push(node);
+                }
+                runtime.push(format!("{param}=nodes.{node}"));
+            }
+            InputValue::WorkflowInput(input) => runtime.push(format!("{param}=inputs.{input}")),
+            InputValue::Known(_) => {}
+        }
+    }
+    if !depends_on.is_empty() {
+        annotations.insert("skiff.dev/depends-on".into(), json!(depends_on.join(",")));
+    }
+    if let Some((retries, _)) = effective.retries {
+        annotations.insert("skiff.dev/retries".into(), json!(retries.to_string()));
+    }
+    if !runtime.is_empty() {
+        annotations.insert("skiff.dev/runtime-inputs".into(), json!(runtime.join(",")));
+    }
+    if !annotations.is_empty() {
+        meta.insert("annotations".into(), Json::Object(annotations));
+    }
+    // What else the template's metadata holds (finalizers, ownerReferences, ...) stays.
+    for (key, value) in metadata {
+        meta.entry(key).or_insert(value);
+    }
+
+    if let Some((seconds, _)) = effective.timeout {
+        spec.insert("activeDeadlineSeconds".into(), json!(seconds));
+    }
+    let known: HashMap<&str, &str> = inputs
+        .iter()
+        .filter_map(|(p, v)| match v {
+            InputValue::Known(text) => Some((p.as_str(), text.as_str())),
+            _ => None,
+        })
+        .collect();
+    for list in ["initContainers", "containers"] {
+        if let Some(Json::Array(containers)) = spec.get_mut(list) {
+            for container in containers {
+                render_inputs(container, &known);
+            }
+        }
+    }
+    Some(json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}))
+}
+
+/// `{{inputs.x}}` in `command`, `args` and `env` values becomes `$(SKIFF_INPUT_X)`; a value
+/// known now is set as the variable, first in `env` so later variables can use it too.
+fn render_inputs(container: &mut Json, known: &HashMap<&str, &str>) {
+    let Some(fields) = container.as_object_mut() else { return };
+    let mut used: Vec<String> = Vec::new();
+    let mut render = |text: &mut Json| {
+        if let Json::String(s) = text
+            && s.contains("{{")
+        {
+            *s = replace_placeholders(s, &mut used);
+        }
+    };
+    for list in ["command", "args"] {
+        if let Some(Json::Array(items)) = fields.get_mut(list) {
+            items.iter_mut().for_each(&mut render);
+        }
+    }
+    if let Some(Json::Array(env)) = fields.get_mut("env") {
+        for var in env.iter_mut() {
+            if let Some(value) = var.get_mut("value") {
+                render(value);
+            }
+        }
+    }
+    let mut added: Vec<Json> = Vec::new();
+    for param in used {
+        let Some(value) = known.get(param.as_str()) else { continue };
+        let name = input_env_name(&param);
+        let present = |list: &[Json]| list.iter().any(|v| v.get("name").and_then(Json::as_str) == Some(&name));
+        if present(&added) || fields.get("env").and_then(Json::as_array).is_some_and(|env| present(env)) {
+            continue;
+        }
+        added.push(json!({"name": name, "value": value}));
+    }
+    if !added.is_empty() {
+        let env = fields.entry("env").or_insert_with(|| Json::Array(Vec::new()));
+        if let Json::Array(env) = env {
+            env.splice(0..0, added);
+        }
+    }
+}
+
+/// `train --epochs {{inputs.epochs}}` → `train --epochs $(SKIFF_INPUT_EPOCHS)`, recording
+/// `epochs` in `used`. Anything else between braces is left as written (the checks report it).
+pub fn replace_placeholders(text: &str, used: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        out.push_str(&rest[..open]);
+        match after[..close].trim().strip_prefix("inputs.") {
+            Some(name) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push_str(&format!("$({})", input_env_name(name)));
+                if !used.iter().any(|u| u == name) {
+                    used.push(name.to_string());
+                }
+            }
+            _ => out.push_str(&rest[open..open + 2 + close + 2]),
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_dns_labels_and_long_or_shared_ones_get_a_hash() {
+        let long = "a".repeat(70);
+        let names =
+            pod_names([("my_workflow", "m1"), ("my_wf", "a_b"), ("my_wf_a", "b"), (long.as_str(), "x")].into_iter());
+        assert_eq!(names[0], "my-workflow-m1");
+        assert!(names[1].starts_with("my-wf-a-b-") && names[1].len() == "my-wf-a-b-".len() + 8, "{}", names[1]);
+        assert!(names[2].starts_with("my-wf-a-b-"));
+        assert_ne!(names[1], names[2]);
+        assert_eq!(names[3].len(), 63);
+        assert!(names.iter().all(|n| skiff_k8s::names::is_dns1123_label(n)), "{names:?}");
+        // Stable: the same node gets the same name in every build.
+        assert_eq!(
+            names,
+            pod_names([("my_workflow", "m1"), ("my_wf", "a_b"), ("my_wf_a", "b"), (long.as_str(), "x")].into_iter())
+        );
+    }
+
+    #[test]
+    fn placeholders_become_kubernetes_expansions() {
+        let mut used = Vec::new();
+        let text =
+            replace_placeholders("--epochs={{inputs.epochs}} {{ inputs.lr }} {{other}} {{inputs.epochs}}", &mut used);
+        assert_eq!(text, "--epochs=$(SKIFF_INPUT_EPOCHS) $(SKIFF_INPUT_LR) {{other}} $(SKIFF_INPUT_EPOCHS)");
+        assert_eq!(used, ["epochs", "lr"]);
+        assert_eq!(replace_placeholders("{{inputs.x", &mut used), "{{inputs.x");
+    }
+}

@@ -1,0 +1,569 @@
+//! Effective pods: the layers of DESIGN §2 merged into the pod one workflow node runs, every
+//! value remembering where it was written.
+//!
+//! Lowest layer first: the built-in base (`restartPolicy: Never` and the primary container),
+//! the project default template of `skiff.toml`, the task's template (its `extends` chain root
+//! first), the task's own container fields, then the call's overrides in the order written.
+//! Each layer is one strategic-merge patch (`skiff_k8s::lower`), applied by the engine of
+//! `skiff_k8s::merge`; Flyte's container roles (`default`, `primary`) are resolved here, just
+//! before a template-shaped layer is applied.
+//!
+//! Spans in origins are relative to their item (or point into a YAML file), so what these
+//! queries compare does not move when text above an item does. The task's pod is a tracked
+//! query; a node's pod adds a few small overrides on top of it and is computed on demand, so
+//! that 50,000 nodes do not each hold a tree in the database.
+
+use std::collections::BTreeSet;
+
+use skiff_k8s::BodyShape;
+use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
+use skiff_syntax::Span;
+use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, Stmt, TemplateBody, ValueKind};
+
+use crate::check::TASK_SKIFF_FIELDS;
+use crate::codes;
+use crate::config::{DefaultTemplate, project_config};
+use crate::db::{Db, SourceFile};
+use crate::items::{ItemId, ItemTag, Signature, file_items, item_ast};
+use crate::resolve::{Resolution, resolve_import_path, resolve_path};
+
+/// Which layer a value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub enum Layer<'db> {
+    /// The built-in base: `restartPolicy: Never` and the primary container.
+    Base,
+    /// The project default template named in `skiff.toml`.
+    DefaultTemplate,
+    /// A `pod_template` item used by the task (its own or one it extends).
+    Template(ItemId<'db>),
+    /// The task's body: its container fields, or an inline `pod_template { ... }`.
+    Task(ItemId<'db>),
+    /// The `clause`-th `override` of the `binding`-th `let` of a workflow.
+    Override { workflow: ItemId<'db>, binding: u32, clause: u32 },
+}
+
+/// Where a value was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub enum Place<'db> {
+    /// Made by skiff, not written anywhere.
+    Builtin,
+    /// In a skiff item; `span` is relative to the item's start.
+    Item { item: ItemId<'db>, span: Span },
+    /// In a YAML file (`pod_template NAME from "..."`, or `skiff.toml`'s default template).
+    Data { file: SourceFile, span: Span },
+}
+
+/// The provenance of one node of an effective pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub struct Origin<'db> {
+    pub layer: Layer<'db>,
+    pub place: Place<'db>,
+}
+
+impl Origin<'_> {
+    /// Made by skiff's built-in base layer.
+    pub fn base() -> Self {
+        Origin { layer: Layer::Base, place: Place::Builtin }
+    }
+}
+
+/// A tree of values with their origins.
+pub type Tree<'db> = Node<Origin<'db>>;
+
+/// A tree held by the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patch<'db>(pub Tree<'db>);
+
+// SAFETY: a `Tree` is owned data whose only database-lifetime parts are `Origin`s, which are
+// `SalsaValue` (interned ids and inputs); the derive cannot see through `Node<O>`, a type of a
+// crate that knows nothing of salsa.
+unsafe impl salsa::SalsaValue for Patch<'_> {}
+
+/// Something that stops a pod from being built, at the place that causes it.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PodError<'db> {
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub origin: Origin<'db>,
+}
+
+/// The merged pod of a task or of one workflow node.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct EffectivePod<'db> {
+    /// The `PodTemplateSpec` (`{metadata, spec}`); `None` when a layer could not be applied.
+    pub tree: Option<Patch<'db>>,
+    /// The name of the primary container.
+    pub primary: SmolStr,
+    /// `retries`, with where it was set.
+    pub retries: Option<(i64, Origin<'db>)>,
+    /// `timeout` in whole seconds (rounded up), with where it was set.
+    pub timeout: Option<(i64, Origin<'db>)>,
+    pub errors: Vec<PodError<'db>>,
+}
+
+/// The container name used when a task does not set `primary_container`.
+pub const DEFAULT_PRIMARY: &str = "primary";
+
+/// The lowered body of one `pod_template` item, without its `extends` chain. `None` when
+/// there is nothing to apply (a YAML file that is missing or does not read: reported by the
+/// item's checks).
+#[salsa::tracked(returns(ref))]
+pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Patch<'db>> {
+    let item = item_ast(db, template).as_ref()?;
+    let ItemKind::Template(ast) = &item.kind else { return None };
+    let layer = Layer::Template(template);
+    match &ast.body {
+        TemplateBody::Block(block) => {
+            let tree = skiff_k8s::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
+                layer,
+                place: Place::Item { item: template, span },
+            });
+            Some(Patch(tree))
+        }
+        TemplateBody::File(path) => {
+            let key = resolve_import_path(template.file(db).path(db), &path.value).ok()?;
+            let file = *db.files().data_files(db).get(&key)?;
+            let tree = yaml_template(file.text(db)).ok()?;
+            Some(Patch(tree.map_origins(&mut |span| Origin { layer, place: Place::Data { file, span } })))
+        }
+    }
+}
+
+/// A Kubernetes `PodTemplate` document, or a bare `PodTemplateSpec` (`{metadata, spec}`), as a
+/// template patch with the spans of its text. The error has the span to report, if known.
+pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
+    let document = skiff_k8s::yaml::read_yaml(text).map_err(|e| (e.message, e.span))?;
+    let Some(fields) = document.as_map() else {
+        return Err(("a template file holds a PodTemplate or a `{metadata, spec}` object".into(), None));
+    };
+    match fields.get("kind").map(|k| (k.as_str(), k.origin)) {
+        Some((Some("PodTemplate"), _)) => match fields.get("template") {
+            Some(template) if template.as_map().is_some() => Ok(template.clone()),
+            _ => Err(("this PodTemplate has no `template` object".into(), Some(document.origin))),
+        },
+        Some((_, at)) => Err(("a template file holds a `PodTemplate` (or a bare `{metadata, spec}`)".into(), Some(at))),
+        None => match fields.iter().find(|(k, _)| *k != "metadata" && *k != "spec") {
+            Some((key, value)) => Err((
+                format!("a template without `kind` is a bare `{{metadata, spec}}`; `{key}` does not belong here"),
+                Some(value.origin),
+            )),
+            None => Ok(document),
+        },
+    }
+}
+
+/// The templates a template stands for, root of its `extends` chain first and itself last. A
+/// chain that loops or names something that is not a template stops there (both reported by
+/// the item checks).
+#[salsa::tracked(returns(ref))]
+pub fn template_chain<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Vec<ItemId<'db>> {
+    let mut chain = vec![template];
+    let mut current = template;
+    while let Some(Signature::Template { extends: Some(parent), .. }) = current.summary(db).map(|s| &s.signature) {
+        match resolve_path(db, current.file(db), parent) {
+            Resolution::Item(next) if next.tag(db) == ItemTag::Template && !chain.contains(&next) => {
+                chain.push(next);
+                current = next;
+            }
+            _ => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+/// The project default template's layers (its `extends` chain for a skiff template).
+#[salsa::tracked(returns(ref))]
+pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
+    let files = db.files();
+    let relabel = |tree: &Tree<'db>| Patch(tree.map_origins(&mut |o| Origin { layer: Layer::DefaultTemplate, ..o }));
+    match &project_config(db).0.default_template {
+        None => Vec::new(),
+        Some(DefaultTemplate::Skiff { path, name }) => {
+            let Some(file) = files.skiff_files(db).get(path) else { return Vec::new() };
+            let found = file_items(db, *file).iter().find(|i| i.tag(db) == ItemTag::Template && i.name(db) == name);
+            let Some(template) = found else { return Vec::new() };
+            template_chain(db, *template)
+                .iter()
+                .filter_map(|t| template_patch(db, *t).as_ref())
+                .map(|p| relabel(&p.0))
+                .collect()
+        }
+        Some(DefaultTemplate::Yaml { path }) => {
+            let Some(file) = files.data_files(db).get(path).copied() else { return Vec::new() };
+            let Ok(tree) = yaml_template(file.text(db)) else { return Vec::new() };
+            vec![Patch(
+                tree.map_origins(&mut |span| Origin {
+                    layer: Layer::DefaultTemplate,
+                    place: Place::Data { file, span },
+                }),
+            )]
+        }
+    }
+}
+
+/// The pod of a task on its own: layers 1 to 4.
+#[salsa::tracked(returns(ref))]
+pub fn task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>) -> EffectivePod<'db> {
+    build_task_pod(db, task, None)
+}
+
+/// The pod one workflow node runs: its task's pod with the call's overrides on top. `binding`
+/// counts the `let`s of the workflow from 0. `None` when there is no such binding or its
+/// callee is not a task (reported by the checks).
+pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<EffectivePod<'db>> {
+    let (task, binding_ast) = node_task(db, workflow, binding)?;
+    let overrides = &binding_ast.overrides;
+    let at = |clause: usize, span: Span| Origin {
+        layer: Layer::Override { workflow, binding, clause: clause as u32 },
+        place: Place::Item { item: workflow, span },
+    };
+    // `override replace pod_template: other` swaps layer 3, wherever it is written.
+    let swap = overrides.iter().enumerate().rev().find_map(|(i, clause)| {
+        let field = &clause.field;
+        let FieldOp::Replace { value, .. } = &field.op else { return None };
+        (field.key.name.text == "pod_template" && field.key.index.is_none())
+            .then(|| template_value(db, workflow, value, &mut |span| at(i, span)))
+    });
+    let mut pod = match swap {
+        Some(layers) => build_task_pod(db, task, Some(layers)),
+        None => task_pod(db, task).clone(),
+    };
+    for (i, clause) in overrides.iter().enumerate() {
+        apply_override(db, workflow, &mut pod, &clause.field, &mut |span| at(i, span));
+    }
+    finish(
+        &mut pod,
+        Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
+    );
+    Some(pod)
+}
+
+/// The task a binding calls, and the binding itself (relative to the workflow).
+pub fn node_task<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<(ItemId<'db>, &'db ast::Let)> {
+    let ItemKind::Workflow(ast) = &item_ast(db, workflow).as_ref()?.kind else { return None };
+    let binding_ast = ast
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Let(binding) => Some(binding),
+            _ => None,
+        })
+        .nth(binding as usize)?;
+    let segments: Vec<SmolStr> = binding_ast.call.callee.segments.iter().map(|s| s.text.clone()).collect();
+    match resolve_path(db, workflow.file(db), &segments) {
+        Resolution::Item(task) if task.tag(db) == ItemTag::Task => Some((task, binding_ast)),
+        _ => None,
+    }
+}
+
+/// The template layers a `pod_template` value stands for: a reference's chain, or an inline
+/// block. Origins of a referenced template keep their place and take `origin`'s layer.
+fn template_value<'db>(
+    db: &'db dyn Db,
+    owner: ItemId<'db>,
+    value: &ast::Value,
+    origin: &mut impl FnMut(Span) -> Origin<'db>,
+) -> Vec<Patch<'db>> {
+    match &value.kind {
+        ValueKind::Ref(path) => {
+            let segments: Vec<SmolStr> = path.segments.iter().map(|s| s.text.clone()).collect();
+            let Resolution::Item(template) = resolve_path(db, owner.file(db), &segments) else { return Vec::new() };
+            if template.tag(db) != ItemTag::Template {
+                return Vec::new();
+            }
+            let layer = origin(value.span).layer;
+            let relabel = |tree: &Tree<'db>| match layer {
+                // A task's own template keeps each template's name as its layer.
+                Layer::Task(_) => Patch(tree.clone()),
+                _ => Patch(tree.map_origins(&mut |o| Origin { layer, ..o })),
+            };
+            template_chain(db, template)
+                .iter()
+                .filter_map(|t| template_patch(db, *t).as_ref())
+                .map(|p| relabel(&p.0))
+                .collect()
+        }
+        ValueKind::Object(block) => vec![Patch(skiff_k8s::lower_body(block, BodyShape::PodTemplate, &[], origin))],
+        _ => Vec::new(),
+    }
+}
+
+fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patch<'db>>>) -> EffectivePod<'db> {
+    let body = match item_ast(db, task).as_ref().map(|i| &i.kind) {
+        Some(ItemKind::Task(ast)) => Some(&ast.body),
+        _ => None,
+    };
+    let field = |name: &str| {
+        body.and_then(|b| b.fields.iter().rev().find(|f| f.key.name.text == name && f.key.index.is_none()))
+    };
+    let primary = match field("primary_container").and_then(|f| f.op.value()).map(|v| &v.kind) {
+        Some(ValueKind::Str(name)) if skiff_k8s::names::is_dns1123_label(name) => SmolStr::new(name),
+        _ => SmolStr::new_static(DEFAULT_PRIMARY),
+    };
+    let mut pod =
+        EffectivePod { tree: Some(Patch(base(&primary))), primary, retries: None, timeout: None, errors: Vec::new() };
+    let mut at = |span: Span| Origin { layer: Layer::Task(task), place: Place::Item { item: task, span } };
+    for patch in default_template_patches(db) {
+        apply_template(&mut pod, &patch.0);
+    }
+    let template = match swap {
+        Some(layers) => layers,
+        None => match field("pod_template").and_then(|f| f.op.value()) {
+            Some(value) => template_value(db, task, value, &mut at),
+            None => Vec::new(),
+        },
+    };
+    for patch in &template {
+        apply_template(&mut pod, &patch.0);
+    }
+    if let Some(body) = body {
+        let container = skiff_k8s::lower_body(body, BodyShape::Container, TASK_SKIFF_FIELDS, &mut at);
+        apply_container(&mut pod, container, at(body.span));
+        for field in &body.fields {
+            skiff_field(&mut pod, field, &mut at);
+        }
+    }
+    finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
+    pod
+}
+
+/// `restartPolicy: Never` and the primary container.
+fn base<'db>(primary: &str) -> Tree<'db> {
+    let at = Origin::base();
+    let mut container = Map::new();
+    container.insert(SmolStr::new_static("name"), Node::string(primary, at));
+    let mut spec = Map::new();
+    spec.insert(SmolStr::new_static("restartPolicy"), Node::string("Never", at));
+    spec.insert(
+        SmolStr::new_static("containers"),
+        Node::new(Value::List(vec![Node::new(Value::Map(container), at)]), at),
+    );
+    let mut root = Map::new();
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
+    Node::new(Value::Map(root), at)
+}
+
+fn apply_override<'db>(
+    db: &'db dyn Db,
+    workflow: ItemId<'db>,
+    pod: &mut EffectivePod<'db>,
+    field: &Field,
+    at: &mut impl FnMut(Span) -> Origin<'db>,
+) {
+    let key = field.key.name.text.as_str();
+    if key == "pod_template" {
+        match &field.op {
+            FieldOp::Set { value, .. } => {
+                for patch in template_value(db, workflow, value, at) {
+                    apply_template(pod, &patch.0);
+                }
+            }
+            // Swapped in as layer 3 before the other overrides (`node_pod`).
+            FieldOp::Replace { .. } => {}
+            FieldOp::Append(_) | FieldOp::Delete | FieldOp::Error => {}
+        }
+        return;
+    }
+    if TASK_SKIFF_FIELDS.contains(&key) {
+        skiff_field(pod, field, at);
+        return;
+    }
+    let container = skiff_k8s::lower_fields([field], field.span, BodyShape::Container, at);
+    apply_container(pod, container, at(field.span));
+}
+
+/// `retries` and `timeout`: the last one written wins.
+fn skiff_field<'db>(pod: &mut EffectivePod<'db>, field: &Field, at: &mut impl FnMut(Span) -> Origin<'db>) {
+    let Some(value) = field.op.value() else { return };
+    match (field.key.name.text.as_str(), &value.kind) {
+        ("retries", ValueKind::Int(n)) => pod.retries = Some((*n, at(value.span))),
+        ("timeout", _) => {
+            let mut ignored = Vec::new();
+            if let Some(duration) = skiff_k8s::check_duration(value, &mut ignored) {
+                pod.timeout = Some((duration.seconds_ceil(), at(value.span)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Applies a `Container` patch to the primary container.
+fn apply_container<'db>(pod: &mut EffectivePod<'db>, mut container: Tree<'db>, at: Origin<'db>) {
+    if let Value::Map(fields) = &mut container.value {
+        // The patch element names the container it patches; its fields follow.
+        fields.shift_insert(0, SmolStr::new_static("name"), Node::string(pod.primary.clone(), at));
+    }
+    let mut spec = Map::new();
+    spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(vec![container]), at));
+    let mut root = Map::new();
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
+    apply(pod, &Node::new(Value::Map(root), at));
+}
+
+/// Applies a template-shaped layer, with Flyte's container roles: an entry named `default`
+/// patches every container the pod has at this point, then `primary` stands for the primary
+/// container; any other entry merges by name, and one that matches nothing is a sidecar, which
+/// needs an image.
+fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
+    let Some(elements) = patch.get_path(&["spec", "containers"]).and_then(Node::as_list) else {
+        return apply(pod, patch);
+    };
+    let existing: BTreeSet<SmolStr> = pod
+        .tree
+        .as_ref()
+        .and_then(|t| t.0.get_path(&["spec", "containers"]))
+        .and_then(Node::as_list)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get_path(&["name"]).and_then(Node::as_str).map(SmolStr::new))
+        .collect();
+    let mut defaults = Vec::new();
+    let mut rest = Vec::new();
+    for element in elements {
+        let name = element.get_path(&["name"]).and_then(Node::as_str);
+        let is_directive = element.as_map().is_some_and(|m| m.contains_key("$patch"));
+        match name {
+            Some("default") if !is_directive => defaults.push(element),
+            Some("primary") => {
+                let mut element = element.clone();
+                if let Value::Map(fields) = &mut element.value
+                    && let Some(name) = fields.get_mut("name")
+                {
+                    name.value = Value::String(pod.primary.clone());
+                }
+                rest.push(element);
+            }
+            Some(name) if !existing.contains(name) && !is_directive && element.get_path(&["image"]).is_none() => {
+                pod.errors.push(PodError {
+                    code: codes::UNMATCHED_CONTAINER,
+                    message: format!("container `{name}` matches no container of the pod and has no image"),
+                    help: Some(format!(
+                        "to patch the task's container, name this entry `primary`; a sidecar needs an `image`{}",
+                        if pod.primary != DEFAULT_PRIMARY {
+                            format!(" (the primary container is `{}`)", pod.primary)
+                        } else {
+                            String::new()
+                        }
+                    )),
+                    origin: element.origin,
+                });
+            }
+            _ => rest.push(element.clone()),
+        }
+    }
+    for default in defaults {
+        let elements = existing
+            .iter()
+            .map(|name| {
+                let mut element = default.clone();
+                if let Value::Map(fields) = &mut element.value
+                    && let Some(slot) = fields.get_mut("name")
+                {
+                    slot.value = Value::String(name.clone());
+                }
+                element
+            })
+            .collect();
+        // Entries in the pod's own order, so `default` moves nothing.
+        let ordered = pod_order(pod, elements);
+        let mut spec = Map::new();
+        spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(ordered), default.origin));
+        let mut root = Map::new();
+        root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), default.origin));
+        apply(pod, &Node::new(Value::Map(root), default.origin));
+    }
+    let mut patch = patch.clone();
+    if let Value::Map(root) = &mut patch.value
+        && let Some(Value::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
+        && let Some(containers) = spec.get_mut("containers")
+    {
+        containers.value = Value::List(rest);
+    }
+    apply(pod, &patch);
+}
+
+/// `elements` sorted as the pod's containers are.
+fn pod_order<'db>(pod: &EffectivePod<'db>, mut elements: Vec<Tree<'db>>) -> Vec<Tree<'db>> {
+    let order: Vec<SmolStr> = pod
+        .tree
+        .as_ref()
+        .and_then(|t| t.0.get_path(&["spec", "containers"]))
+        .and_then(Node::as_list)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get_path(&["name"]).and_then(Node::as_str).map(SmolStr::new))
+        .collect();
+    elements.sort_by_key(|e| {
+        let name = e.get_path(&["name"]).and_then(Node::as_str);
+        order.iter().position(|n| Some(n.as_str()) == name)
+    });
+    elements
+}
+
+fn apply<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
+    let Some(tree) = pod.tree.take() else { return };
+    match merge::apply_patch(tree.0, patch, Shape::pod_template_spec()) {
+        Ok(tree) => pod.tree = Some(Patch(tree)),
+        Err(error) => pod.errors.push(merge_error(error)),
+    }
+}
+
+fn merge_error(error: MergeError<Origin<'_>>) -> PodError<'_> {
+    PodError {
+        code: codes::INVALID_MERGE,
+        message: format!("{} (at {})", error.kind, error.path),
+        help: None,
+        origin: error.origin,
+    }
+}
+
+/// The checks only a merged pod allows: the primary container is still there, and no request
+/// exceeds its limit once every layer has spoken.
+fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
+    let Some(tree) = &pod.tree else { return };
+    let containers = tree.0.get_path(&["spec", "containers"]).and_then(Node::as_list).unwrap_or_default();
+    let has_primary = containers.iter().any(|c| c.get_path(&["name"]).and_then(Node::as_str) == Some(&pod.primary));
+    if !has_primary && pod.errors.is_empty() {
+        pod.errors.push(PodError {
+            code: codes::MISSING_PRIMARY_CONTAINER,
+            message: format!("the pod has no primary container `{}`: a layer removed it", pod.primary),
+            help: Some(
+                "the task's container must stay in the pod; remove the `delete` or `replace` that drops it".into(),
+            ),
+            origin: at,
+        });
+    }
+    let mut errors = Vec::new();
+    for container in containers {
+        let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
+        let (Some(requests), Some(limits)) = (
+            container.get_path(&["resources", "requests"]).and_then(Node::as_map),
+            container.get_path(&["resources", "limits"]).and_then(Node::as_map),
+        ) else {
+            continue;
+        };
+        for (resource, request) in requests {
+            let Some(limit) = limits.get(resource) else { continue };
+            let parse = |n: &Tree<'db>| n.as_str().and_then(|s| skiff_k8s::parse_quantity(s).ok());
+            let (Some(r), Some(l)) = (parse(request), parse(limit)) else { continue };
+            // Within one layer the body's own check has said it already.
+            if r.compare(l).is_gt() && request.origin.layer != limit.origin.layer {
+                errors.push(PodError {
+                    code: skiff_k8s::codes::REQUESTS_EXCEED_LIMITS,
+                    message: format!(
+                        "container `{name}` requests {} of `{resource}` but its limit is {}",
+                        request.as_str().unwrap_or_default(),
+                        limit.as_str().unwrap_or_default()
+                    ),
+                    help: Some(
+                        "the API server refuses a request above its limit: raise the limit or lower the request".into(),
+                    ),
+                    origin: request.origin,
+                });
+            }
+        }
+    }
+    pod.errors.extend(errors);
+}
