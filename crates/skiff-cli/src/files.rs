@@ -148,7 +148,7 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     }
 }
 
-fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn skiff_files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|entry| {
         // Hidden directories and build output are never part of a workspace.
@@ -181,7 +181,7 @@ fn workspace_key(root: &Path, path: &Path) -> Result<String, String> {
 }
 
 /// The path as the user would type it: with `/` separators and no `./` prefix.
-fn display(path: &Path) -> String {
+pub(crate) fn display(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let mut text = text.as_str();
     while let Some(rest) = text.strip_prefix("./") {
@@ -190,7 +190,7 @@ fn display(path: &Path) -> String {
     text.to_string()
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+pub(crate) fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

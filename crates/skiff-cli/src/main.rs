@@ -5,6 +5,7 @@
 //! every check and every output is computed by the queries of `skiff-sema`.
 
 mod files;
+mod fmt;
 mod patch;
 mod report;
 
@@ -27,6 +28,11 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// Rewrite files in the canonical layout; `-` formats stdin to stdout.
+    Fmt {
+        #[command(flatten)]
+        args: fmt::FmtArgs,
     },
     /// Apply strategic-merge patches to a Pod, a PodTemplate or a bare `{metadata, spec}`, offline.
     Patch {
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { paths, output } => check(paths, output),
         Command::Patch { args } => patch::run(args),
+        Command::Fmt { args } => fmt::run(args),
     }
 }
 

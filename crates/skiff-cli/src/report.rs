@@ -4,7 +4,7 @@ use crate::ColorChoice;
 use crate::files::Loaded;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 use serde_json::{Value, json};
-use skiff_sema::{FileDiagnostic, Severity, Span};
+use skiff_sema::{Diagnostic, FileDiagnostic, Severity, Span};
 use skiff_syntax::LineIndex;
 use std::io::{IsTerminal, Write};
 
@@ -19,37 +19,12 @@ fn summarize(diagnostics: &[FileDiagnostic]) -> Summary {
 }
 
 pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice) -> std::io::Result<Summary> {
-    let color = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = use_color(color);
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
     for item in diagnostics {
-        let d = &item.diagnostic;
-        let path = loaded.display_path(&item.path).to_string();
-        let (kind, accent) = match d.severity {
-            Severity::Error => (ReportKind::Error, Color::Red),
-            Severity::Warning => (ReportKind::Warning, Color::Yellow),
-        };
-        let range = |span: Span| (path.clone(), span.range());
-        let mut report = Report::build(kind, range(d.span))
-            .with_config(Config::new().with_index_type(IndexType::Byte).with_color(color))
-            .with_code(d.code)
-            .with_message(&d.message)
-            .with_label(Label::new(range(d.span)).with_message(&d.message).with_color(accent));
-        for label in &d.labels {
-            report =
-                report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
-        }
-        if let Some(help) = &d.help {
-            report = report.with_help(help);
-        }
-        if let Some(fix) = &d.fix {
-            report = report.with_note(format!("fix: {}", fix.message));
-        }
-        report.finish().write(ariadne::sources([(path.clone(), loaded.text(&item.path))]), &mut out)?;
+        let path = loaded.display_path(&item.path);
+        write_one(&mut out, path, loaded.text(&item.path), &item.diagnostic, color)?;
     }
     let summary = summarize(diagnostics);
     let files = loaded.workspace.files().len();
@@ -66,6 +41,39 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
         )?;
     }
     Ok(summary)
+}
+
+/// Whether human output to stderr gets colors.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// One diagnostic of the file `path` (as the user sees it) holding `text`, for people.
+pub fn write_one(out: &mut impl Write, path: &str, text: &str, d: &Diagnostic, color: bool) -> std::io::Result<()> {
+    let (kind, accent) = match d.severity {
+        Severity::Error => (ReportKind::Error, Color::Red),
+        Severity::Warning => (ReportKind::Warning, Color::Yellow),
+    };
+    let range = |span: Span| (path.to_string(), span.range());
+    let mut report = Report::build(kind, range(d.span))
+        .with_config(Config::new().with_index_type(IndexType::Byte).with_color(color))
+        .with_code(d.code)
+        .with_message(&d.message)
+        .with_label(Label::new(range(d.span)).with_message(&d.message).with_color(accent));
+    for label in &d.labels {
+        report = report.with_label(Label::new(range(label.span)).with_message(&label.message).with_color(Color::Blue));
+    }
+    if let Some(help) = &d.help {
+        report = report.with_help(help);
+    }
+    if let Some(fix) = &d.fix {
+        report = report.with_note(format!("fix: {}", fix.message));
+    }
+    report.finish().write(ariadne::sources([(path.to_string(), text)]), out)
 }
 
 pub fn json_lines(loaded: &Loaded, diagnostics: &[FileDiagnostic]) -> std::io::Result<Summary> {

@@ -1,0 +1,160 @@
+//! `skiff fmt`: rewrites files in the canonical layout of `skiff-fmt` (see docs/formatting.md).
+//!
+//! Files are rewritten in place; `-` reads stdin and writes stdout; `--check` changes nothing
+//! and lists the files that would change. A file with syntax errors is reported with its
+//! diagnostics and left as it is. Exit codes: 0 all formatted, 1 a file would change (`--check`)
+//! or cannot be formatted, 2 a path cannot be read or written.
+
+use crate::{ColorChoice, EXIT_USAGE, files, report};
+use skiff_fmt::FormatError;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct FmtArgs {
+    /// Change nothing: list the files that are not formatted, and exit 1 if there are any.
+    #[arg(long)]
+    check: bool,
+    /// Files or directories (every `*.skiff` file below), or `-` for stdin to stdout
+    /// (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// When to color diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// What happened to the files so far.
+#[derive(Default)]
+struct Outcome {
+    /// Files that are not formatted (with `--check`) or cannot be (syntax errors).
+    failed: bool,
+    /// A path could not be read or written.
+    io_error: bool,
+}
+
+pub fn run(args: FmtArgs) -> ExitCode {
+    let color = report::use_color(args.color);
+    let mut outcome = Outcome::default();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.len() > 1 {
+            eprintln!("error: `-` (stdin) cannot be combined with other paths");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        stdin(args.check, color, &mut outcome);
+    } else {
+        let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+        let mut targets = Vec::new();
+        for path in &paths {
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => match files::skiff_files_below(path) {
+                    Ok(found) => targets.extend(found),
+                    Err(error) => {
+                        eprintln!("error: {error}");
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                },
+                Ok(_) => targets.push(path.clone()),
+                Err(error) => {
+                    eprintln!("error: cannot read `{}`: {}", path.display(), files::io_reason(&error));
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            }
+        }
+        targets.sort();
+        targets.dedup();
+        for path in &targets {
+            file(path, args.check, color, &mut outcome);
+        }
+    }
+    if outcome.io_error {
+        ExitCode::from(EXIT_USAGE)
+    } else if outcome.failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn stdin(check: bool, color: bool, outcome: &mut Outcome) {
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+        eprintln!("error: cannot read stdin: {error}");
+        outcome.io_error = true;
+        return;
+    }
+    let Some(text) = utf8("<stdin>", bytes, outcome) else { return };
+    let Some(formatted) = format("<stdin>", &text, color, outcome) else { return };
+    if check {
+        if formatted != text {
+            println!("<stdin>");
+            outcome.failed = true;
+        }
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(formatted.as_bytes()).and_then(|()| stdout.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write stdout: {error}");
+            outcome.io_error = true;
+        }
+    }
+}
+
+fn file(path: &Path, check: bool, color: bool, outcome: &mut Outcome) {
+    let shown = files::display(path);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: cannot read `{shown}`: {}", files::io_reason(&error));
+            outcome.io_error = true;
+            return;
+        }
+    };
+    let Some(text) = utf8(&shown, bytes, outcome) else { return };
+    let Some(formatted) = format(&shown, &text, color, outcome) else { return };
+    if formatted == text {
+        return;
+    }
+    if check {
+        println!("{shown}");
+        outcome.failed = true;
+    } else if let Err(error) = std::fs::write(path, formatted) {
+        eprintln!("error: cannot write `{shown}`: {}", files::io_reason(&error));
+        outcome.io_error = true;
+    }
+}
+
+fn utf8(shown: &str, bytes: Vec<u8>, outcome: &mut Outcome) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            eprintln!("error[invalid-utf8]: {shown}: not valid UTF-8 (first bad byte at offset {at}); not formatted");
+            outcome.failed = true;
+            None
+        }
+    }
+}
+
+/// The formatted text, or the reasons there is none (reported here).
+fn format(shown: &str, text: &str, color: bool, outcome: &mut Outcome) -> Option<String> {
+    match skiff_fmt::format(text) {
+        Ok(formatted) => Some(formatted),
+        Err(FormatError::Syntax(errors)) => {
+            let mut stderr = std::io::stderr().lock();
+            for error in &errors {
+                let _ = report::write_one(&mut stderr, shown, text, error, color);
+            }
+            let n = errors.len();
+            let _ = writeln!(stderr, "{shown}: {n} syntax error{}: not formatted", if n == 1 { "" } else { "s" });
+            outcome.failed = true;
+            None
+        }
+        Err(error @ FormatError::Internal(_)) => {
+            eprintln!("error: {shown}: {error} (please report it)");
+            outcome.failed = true;
+            None
+        }
+    }
+}
