@@ -39,6 +39,8 @@ enum Command {
         #[command(flatten)]
         args: patch::PatchArgs,
     },
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { paths, output } => check(paths, output),
         Command::Patch { args } => patch::run(args),
+        Command::Lsp => skiff_lsp::run(),
         Command::Fmt { args } => fmt::run(args),
     }
 }

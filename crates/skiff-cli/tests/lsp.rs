@@ -1,0 +1,376 @@
+//! The language server over the real protocol: `skiff lsp` as a child process, JSON-RPC on its
+//! stdin and stdout, the way an editor talks to it.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for something else.
+    notifications: Vec<Value>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skiff"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start skiff lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).expect("the server writes JSON")).is_err() {
+                    return;
+                }
+            }
+        });
+        Server { child, stdin, messages, next_id: 0, notifications: Vec::new() }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Reads the next message, answering the server's own requests (watcher registration).
+    fn next(&mut self) -> Value {
+        let message = match self.messages.recv_timeout(TIMEOUT) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in {TIMEOUT:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        };
+        if message.get("method").is_some() && message.get("id").is_some() {
+            let id = message["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+        }
+        message
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.next();
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return message;
+            }
+            if message.get("id").is_none() {
+                self.notifications.push(message);
+            }
+        }
+    }
+
+    fn result(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits for the diagnostics of `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let started = Instant::now();
+        loop {
+            let found = self.notifications.iter().position(|n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri
+                    && n["params"]["version"] == version
+            });
+            if let Some(at) = found {
+                let n = self.notifications.remove(at);
+                return n["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            assert!(started.elapsed() < TIMEOUT, "no diagnostics for {uri} version {version}");
+            let message = self.next();
+            if message.get("id").is_none() {
+                self.notifications.push(message);
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A UTF-16 position of the `nth` occurrence of `needle` in `text` (plus `delta` UTF-16 units).
+fn position(text: &str, needle: &str, delta: u32) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} in the text"));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count();
+    let character = text[line_start..at].encode_utf16().count() as u32 + delta;
+    json!({"line": line, "character": character})
+}
+
+const MAIN: &str = r#"// Façade ☕: the seed, with text that is not ASCII (𝔊 is two UTF-16 units).
+import "lib/gpu.skiff" as gpu
+
+/// Trains a model on one data frame.
+task train_model(data: DataFrame, epochs: int = 10) -> File {
+  image: "ghcr.io/acme/train:1.4"
+  env { GREETING: "héllo 𝔊", MODE: "fast" }
+  resources { requests { cpu: 2, memory: 8Gi } limits { "nvidia.com/gpu": 1 } }
+  pod_template: gpu.v100
+}
+
+workflow my_workflow(data1: DataFrame, data2: DataFrame) -> File {
+  let m1 = train_model(data: data1)
+  let m2 = train_model(data: data2)
+    override pod_template {
+      nodeSelector { "gpu-type": "nvidia-a100" }
+    }
+    override resources { limits { memory: 32Gi } }
+  return m2
+}
+"#;
+
+const GPU: &str = r#"/// Placement on the V100 pool.
+pod_template v100 {
+  nodeSelector { "gpu-type": "nvidia-tesla-v100" }
+}
+"#;
+
+fn workspace(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("skiff-lsp-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::write(dir.join("skiff.toml"), "").unwrap();
+    std::fs::write(dir.join("train.skiff"), MAIN).unwrap();
+    std::fs::write(dir.join("lib/gpu.skiff"), GPU).unwrap();
+    dir.canonicalize().unwrap()
+}
+
+fn initialize(server: &mut Server, root: &Path) -> Value {
+    let result = server.result(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(root),
+            "workspaceFolders": [{"uri": uri(root), "name": "test"}],
+            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        }),
+    );
+    server.notify("initialized", json!({}));
+    result
+}
+
+fn open(server: &mut Server, uri: &str, text: &str) {
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "skiff", "version": 1, "text": text}}),
+    );
+}
+
+#[test]
+fn a_session_like_an_editor_has() {
+    let root = workspace("session");
+    let main = uri(&root.join("train.skiff"));
+    let mut server = Server::start();
+    let capabilities = initialize(&mut server, &root);
+    assert_eq!(capabilities["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(capabilities["capabilities"]["positionEncoding"], "utf-16");
+
+    open(&mut server, &main, MAIN);
+    assert_eq!(server.diagnostics(&main, 1), Vec::<Value>::new(), "the seed checks clean");
+
+    // An edit after non-ASCII text on its line: `"fast"` becomes a bare name.
+    let start = position(MAIN, "\"fast\"", 0);
+    let end = position(MAIN, "\"fast\"", 6);
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main, "version": 2},
+            "contentChanges": [{"range": {"start": start, "end": end}, "text": "fast"}],
+        }),
+    );
+    let diagnostics = server.diagnostics(&main, 2);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "bare-name");
+    assert_eq!(diagnostics[0]["range"]["start"], start, "the range is in UTF-16 units");
+    let edited = MAIN.replace("\"fast\"", "fast");
+
+    // The quick fix quotes it again.
+    let actions = server.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": diagnostics[0]["range"], "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions[0]["title"], "write \"fast\"");
+    assert_eq!(actions[0]["edit"]["changes"][&main][0]["newText"], "\"fast\"");
+
+    // Hover on an override: the call's task and its overrides.
+    let hover = server.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": position(&edited, "override pod_template", 2)}),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("task train_model(data: DataFrame, epochs: int = 10) -> File"), "{text}");
+    assert!(text.contains("override resources { limits { memory: 32Gi } }"), "{text}");
+
+    // Hover on a Kubernetes field and on a unit literal.
+    let hover = server.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": position(&edited, "nodeSelector {", 3)}),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap().starts_with("**nodeSelector**: `map[string]string`"));
+    let hover = server
+        .result("textDocument/hover", json!({"textDocument": {"uri": main}, "position": position(&edited, "8Gi", 1)}));
+    assert_eq!(hover["contents"]["value"], "`8Gi` = 8589934592 bytes");
+
+    // Completion of `nodeSel` in an override, with the range it replaces.
+    let typing = edited.replace("      nodeSelector {", "      nodeSel\n      nodeSelector {");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 3}, "contentChanges": [{"text": typing}]}),
+    );
+    let completion = server.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": main}, "position": position(&typing, "nodeSel\n", 7)}),
+    );
+    let items = completion.as_array().unwrap();
+    let item = items.iter().find(|i| i["label"] == "nodeSelector").expect("nodeSelector is offered");
+    assert_eq!(item["detail"], "map[string]string");
+    assert_eq!(item["textEdit"]["range"]["start"], position(&typing, "nodeSel\n", 0));
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 4}, "contentChanges": [{"text": edited}]}),
+    );
+
+    // Go to the template in the other file.
+    let definition = server.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": main}, "position": position(&edited, "gpu.v100", 5)}),
+    );
+    assert_eq!(definition[0]["uri"], uri(&root.join("lib/gpu.skiff")));
+    assert_eq!(definition[0]["range"]["start"], json!({"line": 1, "character": 13}));
+
+    // Rename the task: its definition and both calls.
+    let edit = server.result(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": main}, "position": position(&edited, "train_model(data: data1", 2), "newName": "fit"}),
+    );
+    let edits = edit["changes"][&main].as_array().unwrap();
+    assert_eq!(edits.len(), 3, "{edit:#}");
+    assert!(edits.iter().all(|e| e["newText"] == "fit"));
+    let refused = server.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": main}, "position": position(&edited, "train_model(data: data1", 2), "newName": "not a name"}),
+    );
+    assert!(refused["error"]["message"].as_str().unwrap().contains("not a name"), "{refused}");
+
+    // Bad input is answered, not fatal.
+    let unknown = server.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere/x.skiff"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(unknown, Value::Null);
+    let far = server.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": {"line": 9999, "character": 9999}}),
+    );
+    assert_eq!(far, Value::Null);
+    let garbage = server.request("textDocument/hover", json!({"nonsense": true}));
+    assert!(garbage.get("error").is_some());
+    let unknown_method = server.request("skiff/noSuchMethod", json!({}));
+    assert!(unknown_method.get("error").is_some());
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main, "version": 5},
+            "contentChanges": [{"range": {"start": {"line": 500, "character": 3}, "end": {"line": 2, "character": 0}}, "text": "}}}"}],
+        }),
+    );
+    server.diagnostics(&main, 5);
+
+    // Still answering.
+    let symbols = server.result("workspace/symbol", json!({"query": "v100"}));
+    assert_eq!(symbols[0]["name"], "v100");
+
+    server.result("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    let started = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            break;
+        }
+        assert!(started.elapsed() < TIMEOUT, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn files_not_open_are_read_from_disk_and_watched() {
+    let root = workspace("watched");
+    let main = uri(&root.join("train.skiff"));
+    let mut server = Server::start();
+    initialize(&mut server, &root);
+    // The template in lib/gpu.skiff is known without the editor opening it.
+    open(&mut server, &main, MAIN);
+    assert_eq!(server.diagnostics(&main, 1), Vec::<Value>::new());
+
+    // lib/gpu.skiff changes on disk: the template is renamed, so the reference breaks.
+    std::fs::write(root.join("lib/gpu.skiff"), GPU.replace("v100", "a100")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("lib/gpu.skiff")), "type": 2}]}),
+    );
+    let diagnostics = server.diagnostics(&main, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "unknown-name");
+
+    // A new file appears.
+    std::fs::write(root.join("lib/extra.skiff"), "pod_template spot {}\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("lib/extra.skiff")), "type": 1}]}),
+    );
+    let symbols = server.result("workspace/symbol", json!({"query": "spot"}));
+    assert_eq!(symbols[0]["location"]["uri"], uri(&root.join("lib/extra.skiff")));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -1,0 +1,531 @@
+//! The `LanguageServer` implementation: each handler translates its request, asks the writer
+//! for a snapshot, answers on a blocking thread, and translates the answer back.
+
+use crate::convert::{self, LineIndex};
+use crate::state::{Snapshot, Task, Vfs, Writer};
+use skiff_ide::{self as ide, Cancellable, FilePosition, FileRange};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{self as lsp, *};
+use tower_lsp_server::{Client, LanguageServer};
+
+/// How often a read cancelled by an edit is tried again on the new text before the client is
+/// told `ContentModified`.
+const RETRIES: usize = 2;
+
+/// LSP's `ContentModified`: the answer would be about text that no longer exists.
+const CONTENT_MODIFIED: i64 = -32801;
+
+pub struct Backend {
+    client: Client,
+    tasks: Mutex<mpsc::Sender<Task>>,
+    /// Whether the client can register file watchers for us.
+    watch: Mutex<bool>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        let generation = Arc::new(AtomicU64::new(0));
+        let publisher = client.clone();
+        let latest = generation.clone();
+        let handle = tokio::runtime::Handle::current();
+        let on_change = Box::new(move |snapshot: Snapshot, generation: u64| {
+            let client = publisher.clone();
+            let latest = latest.clone();
+            handle.spawn(publish_diagnostics(client, snapshot, generation, latest));
+        });
+        let tasks = Writer::spawn(generation, on_change);
+        Backend { client, tasks: Mutex::new(tasks), watch: Mutex::new(false) }
+    }
+
+    /// Hands a task to the writer. Never awaits: called first thing in each notification, so
+    /// the order of the channel is the order the client sent them in.
+    fn send(&self, task: Task) {
+        let tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+        if tasks.send(task).is_err() {
+            eprintln!("skiff lsp: the writer thread is gone");
+        }
+    }
+
+    async fn snapshot(&self) -> Result<Snapshot> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Task::Snapshot(tx));
+        rx.await.map_err(|_| Error::internal_error())
+    }
+
+    /// Answers a read on a snapshot: on a blocking thread, cancelled work retried on the new
+    /// text, a panic turned into an error answer. The snapshot moves into the blocking task and
+    /// dies there: no clone of the database is held across an `.await`.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Snapshot) -> Cancellable<T> + Send + Sync + 'static,
+    {
+        let f = Arc::new(f);
+        for _ in 0..=RETRIES {
+            let snapshot = self.snapshot().await?;
+            // A `$/cancelRequest` drops this future: the guard then cancels the blocking work.
+            let guard = CancelOnDrop(Some(snapshot.analysis.cancellation_token()));
+            let f = f.clone();
+            let joined = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| f(&snapshot))).map_err(panic_message)
+            })
+            .await;
+            guard.disarm();
+            match joined {
+                Ok(Ok(Ok(answer))) => return Ok(answer),
+                Ok(Ok(Err(_cancelled))) => continue,
+                Ok(Err(message)) => {
+                    eprintln!("skiff lsp: a request failed: {message}");
+                    return Err(Error { code: ErrorCode::InternalError, message: message.into(), data: None });
+                }
+                Err(error) => {
+                    return Err(Error {
+                        code: ErrorCode::InternalError,
+                        message: error.to_string().into(),
+                        data: None,
+                    });
+                }
+            }
+        }
+        Err(Error { code: ErrorCode::ServerError(CONTENT_MODIFIED), message: "content modified".into(), data: None })
+    }
+
+    /// A request about one document: its workspace path and line index in the snapshot.
+    async fn read_file<T, F>(&self, uri: lsp::Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&Snapshot, &str, &LineIndex) -> Cancellable<Option<T>> + Send + Sync + 'static,
+    {
+        self.read(move |s| {
+            let Some(key) = s.vfs.key(&uri) else { return Ok(None) };
+            let Some(entry) = s.vfs.entry(&key) else { return Ok(None) };
+            let index = entry.index.clone();
+            f(s, &key, &index)
+        })
+        .await
+    }
+
+    async fn register_watchers(&self) {
+        let enabled = *self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        if !enabled {
+            return;
+        }
+        let watchers = ["**/*.skiff", "**/skiff.toml", "**/*.yaml", "**/*.yml"]
+            .iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "skiff-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // A client that never answers must not hang the server.
+        let registered =
+            tokio::time::timeout(Duration::from_secs(5), self.client.register_capability(vec![registration])).await;
+        if !matches!(registered, Ok(Ok(()))) {
+            eprintln!(
+                "skiff lsp: the client did not accept file watchers; files changed outside the editor are read when opened"
+            );
+        }
+    }
+}
+
+struct CancelOnDrop(Option<ide::CancellationToken>);
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(token) = self.0.take() {
+            token.cancel();
+        }
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("internal error: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("internal error: {s}")
+    } else {
+        "internal error".into()
+    }
+}
+
+/// Publishes the diagnostics of every open file, unless a newer batch of changes came in
+/// meanwhile (its own publication will be the fresh one).
+async fn publish_diagnostics(client: Client, snapshot: Snapshot, generation: u64, latest: Arc<AtomicU64>) {
+    let computed = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(AssertUnwindSafe(|| collect_diagnostics(&snapshot))).ok()
+    })
+    .await;
+    let Ok(Some(Ok(batches))) = computed else { return };
+    if latest.load(Ordering::SeqCst) != generation {
+        return;
+    }
+    for (uri, diagnostics, version) in batches {
+        client.publish_diagnostics(uri, diagnostics, version).await;
+    }
+}
+
+type Published = Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)>;
+
+fn collect_diagnostics(snapshot: &Snapshot) -> Cancellable<Published> {
+    let vfs = &snapshot.vfs;
+    let mut out = Vec::new();
+    let mut open: Vec<(&String, &crate::state::FileEntry)> = vfs.open_files().collect();
+    open.sort_by_key(|(k, _)| k.as_str());
+    for (key, entry) in open {
+        let diagnostics = snapshot.analysis.diagnostics(key)?;
+        let other = |path: &str| vfs.locate(path);
+        let converted = diagnostics.iter().map(|d| convert::diagnostic(d, &entry.uri, &entry.index, &other)).collect();
+        out.push((entry.uri.clone(), converted, entry.version));
+    }
+    Ok(out)
+}
+
+fn location(vfs: &Vfs, path: &str, span: ide::Span) -> Option<Location> {
+    let (uri, index) = vfs.locate(path)?;
+    Some(Location { uri, range: index.range(span) })
+}
+
+fn workspace_edit(vfs: &Vfs, change: &ide::SourceChange) -> WorkspaceEdit {
+    let mut changes = HashMap::new();
+    for (path, edits) in &change.edits {
+        if let Some((uri, index)) = vfs.locate(path) {
+            changes.insert(uri, convert::text_edits(edits, &index));
+        }
+    }
+    WorkspaceEdit { changes: Some(changes), ..Default::default() }
+}
+
+fn markdown(value: String) -> MarkupContent {
+    MarkupContent { kind: MarkupKind::Markdown, value }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let root: Option<PathBuf> = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .and_then(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .or_else(|| {
+                #[allow(deprecated)]
+                params.root_uri.as_ref().and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            });
+        self.send(Task::Init { root });
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        *self.watch.lock().unwrap_or_else(|e| e.into_inner()) = watch;
+        let legend = SemanticTokensLegend {
+            token_types: convert::TOKEN_TYPES.to_vec(),
+            token_modifiers: convert::TOKEN_MODIFIERS.to_vec(),
+        };
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo { name: "skiff".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::UTF16),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![".".into(), "\"".into(), ":".into(), "(".into(), " ".into()]),
+                    ..Default::default()
+                }),
+                signature_help_provider: Some(SignatureHelpOptions {
+                    trigger_characters: Some(vec!["(".into(), ",".into()]),
+                    retrigger_characters: None,
+                    work_done_progress_options: Default::default(),
+                }),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                })),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend,
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.register_watchers().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.send(Task::Open { uri: doc.uri, text: doc.text, version: doc.version });
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let doc = params.text_document;
+        self.send(Task::Change { uri: doc.uri, version: doc.version, changes: params.content_changes });
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.send(Task::Close { uri: uri.clone() });
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.send(Task::Watched { events: params.changes });
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        self.read_file(p.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(p.position));
+            Ok(s.analysis.hover(&position)?.map(|h| Hover {
+                contents: HoverContents::Markup(markdown(h.markdown)),
+                range: Some(index.range(h.span)),
+            }))
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        self.read_file(p.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(p.position));
+            let items = s.analysis.completion(&position)?;
+            let items: Vec<CompletionItem> = items
+                .into_iter()
+                .map(|item| CompletionItem {
+                    label: item.label,
+                    kind: Some(convert::completion_kind(item.kind)),
+                    detail: item.detail,
+                    documentation: item.documentation.map(|d| Documentation::MarkupContent(markdown(d))),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                        range: index.range(item.replace),
+                        new_text: item.insert_text,
+                    })),
+                    ..Default::default()
+                })
+                .collect();
+            Ok(Some(CompletionResponse::Array(items)))
+        })
+        .await
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let p = params.text_document_position_params;
+        self.read_file(p.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(p.position));
+            Ok(s.analysis.signature_help(&position)?.map(|help| {
+                let utf16 = |byte: u32| LineIndex::utf16_len(&help.label[..byte as usize]);
+                let parameters = help
+                    .parameters
+                    .iter()
+                    .map(|(start, end)| ParameterInformation {
+                        label: ParameterLabel::LabelOffsets([utf16(*start), utf16(*end)]),
+                        documentation: None,
+                    })
+                    .collect();
+                SignatureHelp {
+                    signatures: vec![SignatureInformation {
+                        label: help.label.clone(),
+                        documentation: help.documentation.map(|d| Documentation::MarkupContent(markdown(d))),
+                        parameters: Some(parameters),
+                        active_parameter: help.active_parameter.map(|a| a as u32),
+                    }],
+                    active_signature: Some(0),
+                    active_parameter: help.active_parameter.map(|a| a as u32),
+                }
+            }))
+        })
+        .await
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.read_file(p.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(p.position));
+            let targets = s.analysis.goto_definition(&position)?;
+            let locations: Vec<Location> =
+                targets.iter().filter_map(|t| location(&s.vfs, &t.path, t.focus_span)).collect();
+            Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let include = params.context.include_declaration;
+        self.read_file(p.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(p.position));
+            let found = s.analysis.references(&position, include)?;
+            Ok(Some(found.iter().filter_map(|r| location(&s.vfs, &r.path, r.span)).collect()))
+        })
+        .await
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            let position = FilePosition::new(key, index.offset(params.position));
+            Ok(s.analysis.prepare_rename(&position)?.ok().map(|r| PrepareRenameResponse::Range(index.range(r.span))))
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let new_name = params.new_name;
+        let answer = self
+            .read_file(p.text_document.uri, move |s, key, index| {
+                let position = FilePosition::new(key, index.offset(p.position));
+                Ok(Some(s.analysis.rename(&position, &new_name)?.map(|change| workspace_edit(&s.vfs, &change))))
+            })
+            .await?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(error)) => Err(Error::invalid_params(error.to_string())),
+        }
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            #[allow(deprecated)]
+            fn convert(symbol: ide::Symbol, index: &LineIndex) -> DocumentSymbol {
+                DocumentSymbol {
+                    name: symbol.name,
+                    detail: symbol.detail,
+                    kind: convert::symbol_kind(symbol.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: index.range(symbol.span),
+                    selection_range: index.range(symbol.selection),
+                    children: Some(symbol.children.into_iter().map(|c| convert(c, index)).collect()),
+                }
+            }
+            let symbols = s.analysis.document_symbols(key)?;
+            Ok(Some(DocumentSymbolResponse::Nested(symbols.into_iter().map(|sym| convert(sym, index)).collect())))
+        })
+        .await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let query = params.query;
+        self.read(move |s| {
+            let found = s.analysis.workspace_symbols(&query)?;
+            let symbols = found
+                .iter()
+                .filter_map(|t| {
+                    Some(WorkspaceSymbol {
+                        name: t.name.clone(),
+                        kind: convert::symbol_kind(t.kind),
+                        tags: None,
+                        container_name: Some(t.path.clone()),
+                        location: OneOf::Left(location(&s.vfs, &t.path, t.focus_span)?),
+                        data: None,
+                    })
+                })
+                .collect();
+            Ok(Some(WorkspaceSymbolResponse::Nested(symbols)))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            let tokens = s.analysis.semantic_tokens(key)?;
+            let text = s.analysis.file_text(key)?.unwrap_or_default();
+            let data = convert::semantic_tokens(&tokens, &text, index);
+            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        let for_uri = uri.clone();
+        self.read_file(uri, move |s, key, index| {
+            let actions = s.analysis.code_actions(&FileRange { path: key.to_string(), span: index.span(range) })?;
+            let other = |path: &str| s.vfs.locate(path);
+            let response = actions
+                .into_iter()
+                .map(|action| {
+                    CodeActionOrCommand::CodeAction(CodeAction {
+                        title: action.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![convert::diagnostic(&action.diagnostic, &for_uri, index, &other)]),
+                        edit: Some(workspace_edit(&s.vfs, &action.change)),
+                        is_preferred: Some(true),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            Ok(Some(response))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let range = params.range;
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            let hints = s.analysis.inlay_hints(&FileRange { path: key.to_string(), span: index.span(range) })?;
+            Ok(Some(
+                hints
+                    .into_iter()
+                    .map(|h| InlayHint {
+                        position: index.position(h.offset),
+                        label: InlayHintLabel::String(h.label),
+                        kind: Some(match h.kind {
+                            ide::InlayKind::Type => InlayHintKind::TYPE,
+                            ide::InlayKind::Parameter => InlayHintKind::PARAMETER,
+                        }),
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: None,
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            ))
+        })
+        .await
+    }
+}
