@@ -59,7 +59,10 @@ fn test(root: &Path) -> ExitCode {
             cargo(root, &["test", "--workspace", "--no-fail-fast"])
         }
     });
-    run("examples", &|| cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "check", "examples"]));
+    run("examples", &|| {
+        cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "check", "examples"])?;
+        cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "fmt", "--check", "examples"])
+    });
     run("grammar", &|| {
         let tree_sitter = install_tree_sitter(root)?;
         status(Command::new("bash").arg(root.join("grammar/test.sh")).arg(tree_sitter).current_dir(root))
