@@ -4,6 +4,7 @@
 //! rendering diagnostics (ariadne in a terminal, JSON lines for tools). It is not for meaning:
 //! every check and every output is computed by the queries of `skiff-sema`.
 
+mod build;
 mod files;
 mod fmt;
 mod patch;
@@ -34,6 +35,16 @@ enum Command {
         #[command(flatten)]
         args: fmt::FmtArgs,
     },
+    /// Compile workflows to Kubernetes Pods: a YAML stream, a JSON List, or a file per Pod.
+    Build {
+        #[command(flatten)]
+        args: build::BuildArgs,
+    },
+    /// Show one node's effective pod, each value with the layer and line it came from.
+    Explain {
+        #[command(flatten)]
+        args: build::ExplainArgs,
+    },
     /// Apply strategic-merge patches to a Pod, a PodTemplate or a bare `{metadata, spec}`, offline.
     Patch {
         #[command(flatten)]
@@ -44,7 +55,7 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct OutputArgs {
+pub struct OutputArgs {
     /// How to print diagnostics: for people, or one JSON object a line.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -57,7 +68,7 @@ struct OutputArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum MessageFormat {
+pub enum MessageFormat {
     Human,
     Json,
 }
@@ -70,7 +81,7 @@ pub enum ColorChoice {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Deny {
+pub enum Deny {
     Warnings,
 }
 
@@ -81,6 +92,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths, output } => check(paths, output),
+        Command::Build { args } => build::run_build(args),
+        Command::Explain { args } => build::run_explain(args),
         Command::Patch { args } => patch::run(args),
         Command::Lsp => skiff_lsp::run(),
         Command::Fmt { args } => fmt::run(args),
@@ -99,7 +112,7 @@ fn check(paths: Vec<PathBuf>, output: OutputArgs) -> ExitCode {
     diagnostics.extend(loaded.unreadable_diagnostics());
     let summary = match output.message_format {
         MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
-        MessageFormat::Json => report::json_lines(&loaded, &diagnostics),
+        MessageFormat::Json => report::json_lines(&loaded, &diagnostics, &mut std::io::stdout().lock()),
     };
     let summary = match summary {
         Ok(summary) => summary,

@@ -76,9 +76,8 @@ pub fn write_one(out: &mut impl Write, path: &str, text: &str, d: &Diagnostic, c
     report.finish().write(ariadne::sources([(path.to_string(), text)]), out)
 }
 
-pub fn json_lines(loaded: &Loaded, diagnostics: &[FileDiagnostic]) -> std::io::Result<Summary> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+/// One JSON object a line on `out` (stdout for `check`; stderr where stdout holds manifests).
+pub fn json_lines(loaded: &Loaded, diagnostics: &[FileDiagnostic], out: &mut impl Write) -> std::io::Result<Summary> {
     let mut indexes: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
     for item in diagnostics {
         let text = loaded.text(&item.path);

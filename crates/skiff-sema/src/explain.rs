@@ -13,7 +13,8 @@ use skiff_syntax::ast::FieldOp;
 
 use crate::db::{Db, SourceFile};
 use crate::items::item_offset;
-use crate::pod::{Layer, Origin, Place, Tree, node_task};
+use crate::pod::{EffectivePod, Layer, Origin, Place, Tree, node_task};
+use skiff_syntax::ast::SmolStr;
 
 /// One line of YAML and, for a value, where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,7 +43,7 @@ impl std::fmt::Display for OriginNote {
 }
 
 /// Flow style is used up to this many characters.
-const FLOW_WIDTH: usize = 64;
+const FLOW_WIDTH: usize = 80;
 
 /// The lines of a `PodTemplateSpec` tree (`{metadata, spec}`).
 pub fn explain_tree<'db>(db: &'db dyn Db, tree: &Tree<'db>) -> Vec<ExplainLine> {
@@ -53,6 +54,32 @@ pub fn explain_tree<'db>(db: &'db dyn Db, tree: &Tree<'db>) -> Vec<ExplainLine> 
         }
     }
     renderer.lines
+}
+
+/// The lines of an effective pod as the compiler emits it: the tree, plus `timeout` as
+/// `activeDeadlineSeconds` and `retries` as its annotation, each with its origin.
+pub fn explain_pod<'db>(db: &'db dyn Db, pod: &EffectivePod<'db>) -> Vec<ExplainLine> {
+    let Some(tree) = &pod.tree else { return Vec::new() };
+    let mut tree = tree.0.clone();
+    if let Value::Map(root) = &mut tree.value {
+        if let Some((retries, origin)) = pod.retries {
+            let metadata = root.entry(SmolStr::new_static("metadata")).or_insert_with(|| Node::map(origin));
+            if let Value::Map(metadata) = &mut metadata.value {
+                let annotations =
+                    metadata.entry(SmolStr::new_static("annotations")).or_insert_with(|| Node::map(origin));
+                if let Value::Map(annotations) = &mut annotations.value {
+                    annotations
+                        .insert(SmolStr::new_static("skiff.dev/retries"), Node::string(retries.to_string(), origin));
+                }
+            }
+        }
+        if let Some((seconds, origin)) = pod.timeout
+            && let Some(Value::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
+        {
+            spec.insert(SmolStr::new_static("activeDeadlineSeconds"), Node::new(Value::Int(seconds), origin));
+        }
+    }
+    explain_tree(db, &tree)
 }
 
 /// The lines as text, notes as `# ...` comments aligned in one column.
@@ -256,8 +283,11 @@ fn scalar<O>(node: &Node<O>) -> String {
 /// string, in double quotes (JSON's escapes) otherwise.
 pub fn scalar_text(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-        && !s.starts_with(['-', '.'])
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
+        // `a:b` reads as a string in block style, `a: b` or a trailing `:` as a map.
+        && !s.ends_with(':')
+        && !s.starts_with('.')
+        && (!s.starts_with('-') || s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
         && (!s.starts_with(|c: char| c.is_ascii_digit()) || is_unit_literal(s))
         && !matches!(
             s.to_ascii_lowercase().as_str(),
@@ -284,15 +314,14 @@ mod tests {
 
     #[test]
     fn strings_that_read_as_something_else_are_quoted() {
-        for quoted in
-            ["on", "Yes", "0777", "1e3", "2", "", "a b", "-x", "~", "null", "a: b", "{x}", "0x1F", "2026-01-01", "1.5"]
-        {
-            assert!(scalar_text(quoted).starts_with('"'), "{quoted}");
+        let quoted =
+            ["on", "Yes", "0777", "1e3", "2", "", "a b", "-1", "- x", "~", "null", "a: b", "a:", "{x}", "0x1F"];
+        for text in quoted.into_iter().chain(["2026-01-01", "1.5", "1:20"]) {
+            assert!(scalar_text(text).starts_with('"'), "{text}");
         }
-        for plain in
-            ["nvidia-a100", "nvidia.com/gpu", "8Gi", "500m", "1.5Gi", "30s", "ghcr.io/acme/train", "NoSchedule"]
-        {
-            assert_eq!(scalar_text(plain), plain);
+        let plain = ["nvidia-a100", "nvidia.com/gpu", "8Gi", "500m", "1.5Gi", "30s", "ghcr.io/acme/train:1.4"];
+        for text in plain.into_iter().chain(["NoSchedule", "-m", "--epochs"]) {
+            assert_eq!(scalar_text(text), text);
         }
     }
 }

@@ -1,0 +1,250 @@
+//! `skiff build` (DESIGN §4) and `skiff explain W.NODE` (DESIGN §2): the compiler's output, and
+//! one node's effective pod with where each value came from. Both check the sources first and
+//! print the diagnostics on stderr, so stdout holds only manifests (or the explanation).
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use skiff_sema::compile::{self, BuildError, BuildOptions};
+use skiff_sema::explain::{self, ExplainLine};
+
+use crate::files::{self, Loaded};
+use crate::{ColorChoice, Deny, EXIT_USAGE, MessageFormat, OutputArgs, report};
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Files or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// A multi-document YAML stream, or one JSON `v1` `List`.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    format: Format,
+    /// Write one `<pod-name>.yaml` (or `.json`) per Pod into this directory instead.
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Only this workflow (repeatable).
+    #[arg(long = "workflow", value_name = "W")]
+    workflows: Vec<String>,
+    /// The value of a workflow parameter, for `{{inputs.x}}` (repeatable).
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    inputs: Vec<(String, String)>,
+    /// The namespace of every Pod (over `skiff.toml`'s `namespace`).
+    #[arg(long)]
+    namespace: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// The node: `WORKFLOW.BINDING`, as in `my_workflow.m2`.
+    node: String,
+    /// Files or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+fn parse_input(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("`{text}`: write NAME=VALUE")),
+    }
+}
+
+/// Loads the workspace and prints its diagnostics on stderr; `None` (with the exit code) when
+/// there is nothing to build from.
+fn load_checked(paths: &[PathBuf], output: &OutputArgs) -> Result<Loaded, ExitCode> {
+    let loaded = files::load(paths).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    let mut diagnostics = loaded.workspace.diagnostics();
+    diagnostics.extend(loaded.unreadable_diagnostics());
+    let summary = match output.message_format {
+        MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
+        MessageFormat::Json => report::json_lines(&loaded, &diagnostics, &mut std::io::stderr().lock()),
+    };
+    let summary = summary.map_err(|_| ExitCode::from(EXIT_USAGE))?;
+    let deny_warnings = output.deny.contains(&Deny::Warnings);
+    if summary.errors > 0 || deny_warnings && summary.warnings > 0 {
+        let what = if summary.errors > 0 { "errors" } else { "warnings (denied)" };
+        eprintln!("error: nothing was built: the sources have {what}");
+        return Err(ExitCode::from(1));
+    }
+    Ok(loaded)
+}
+
+pub fn run_build(args: BuildArgs) -> ExitCode {
+    let loaded = match load_checked(&args.paths, &args.output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if let Some(namespace) = &args.namespace
+        && let Err(reason) = skiff_k8s::names::check_dns1123_label(namespace)
+    {
+        eprintln!("error: `--namespace {namespace}`: {reason}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let options = BuildOptions {
+        namespace: args.namespace.clone(),
+        inputs: args.inputs.iter().cloned().collect::<BTreeMap<_, _>>(),
+        workflows: args.workflows.clone(),
+    };
+    let pods = match compile::build(&loaded.workspace.db, &options) {
+        Ok(pods) => pods,
+        Err(error @ (BuildError::UnknownWorkflow { .. } | BuildError::UnknownInput { .. })) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let written = match &args.output_dir {
+        Some(dir) => write_files(dir, &pods, args.format),
+        None => print(&pods, args.format),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn document(pod: &k8s_openapi::api::core::v1::Pod, format: Format) -> Result<String, String> {
+    match format {
+        Format::Yaml => skiff_k8s::yaml::to_yaml(pod),
+        Format::Json => serde_json::to_string_pretty(pod).map(|t| t + "\n").map_err(|e| e.to_string()),
+    }
+}
+
+fn print(pods: &[compile::CompiledPod], format: Format) -> Result<(), String> {
+    let text = match format {
+        Format::Yaml => {
+            let mut text = String::new();
+            for (i, pod) in pods.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("---\n");
+                }
+                text.push_str(&document(&pod.pod, format)?);
+            }
+            text
+        }
+        Format::Json => {
+            let items: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().map(|p| &p.pod).collect();
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+            serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n"
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A reader that stopped early (`skiff build | head`) is not an error of ours.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(format!("cannot write the manifests: {error}")),
+    }
+}
+
+fn write_files(dir: &Path, pods: &[compile::CompiledPod], format: Format) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let extension = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    };
+    for pod in pods {
+        let name = pod.pod.metadata.name.as_deref().unwrap_or("pod");
+        let path = dir.join(format!("{name}.{extension}"));
+        std::fs::write(&path, document(&pod.pod, format)?)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    eprintln!("wrote {} pod{} to {}", pods.len(), if pods.len() == 1 { "" } else { "s" }, dir.display());
+    Ok(())
+}
+
+pub fn run_explain(args: ExplainArgs) -> ExitCode {
+    let Some((workflow_name, binding_name)) = args.node.split_once('.') else {
+        eprintln!("error: `{}`: name a node as WORKFLOW.BINDING, as in `my_workflow.m2`", args.node);
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let loaded = match load_checked(&args.paths, &args.output) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let db = &loaded.workspace.db;
+    let workflows = compile::workflows(db);
+    let Some(workflow) = workflows.iter().copied().find(|w| w.name(db) == workflow_name) else {
+        let names: Vec<&str> = workflows.iter().map(|w| w.name(db).as_str()).collect();
+        eprintln!("error: no workflow named `{workflow_name}`{}", hint(workflow_name, &names));
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let bindings = compile::bindings(db, workflow);
+    let Some(index) = bindings.iter().position(|b| b.name.text == binding_name) else {
+        let names: Vec<&str> = bindings.iter().map(|b| b.name.text.as_str()).collect();
+        eprintln!("error: workflow `{workflow_name}` has no binding `{binding_name}`{}", hint(binding_name, &names));
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let Some(pod) = skiff_sema::pod::node_pod(db, workflow, index as u32) else {
+        eprintln!("error: `{}` does not call a task", args.node);
+        return ExitCode::from(1);
+    };
+    let task = skiff_sema::pod::node_task(db, workflow, index as u32).map(|(t, _)| t.name(db).to_string());
+    let lines = explain::explain_pod(db, &pod);
+    let color = match args.output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let header = format!("# {}: task {}\n", args.node, task.unwrap_or_default());
+    let text = header + &render(&loaded, &lines, color);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: {error}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    ExitCode::SUCCESS
+}
+
+fn hint(name: &str, known: &[&str]) -> String {
+    match skiff_k8s::names::suggest(name, known.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if known.is_empty() => String::new(),
+        None => format!(" (there are: {})", known.join(", ")),
+    }
+}
+
+/// The lines with their notes aligned, file paths as the user wrote them, notes dimmed and
+/// layers colored on a terminal.
+fn render(loaded: &Loaded, lines: &[ExplainLine], color: bool) -> String {
+    let column = explain::note_column(lines);
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&line.text);
+        if let Some(note) = &line.note {
+            let pad = column.saturating_sub(line.text.chars().count()).max(2);
+            out.extend(std::iter::repeat_n(' ', pad));
+            let place = note.at.as_ref().map(|(file, line)| format!(" ({}:{line})", loaded.display_path(file)));
+            let place = place.unwrap_or_default();
+            if color {
+                out.push_str(&format!("\x1b[2m# \x1b[0m\x1b[36m{}\x1b[0m\x1b[2m{place}\x1b[0m", note.layer));
+            } else {
+                out.push_str(&format!("# {}{place}", note.layer));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
