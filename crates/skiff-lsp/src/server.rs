@@ -529,3 +529,62 @@ impl LanguageServer for Backend {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    use tower_lsp_server::LspService;
+
+    const SEED: &str = include_str!("../../../examples/seed/train.skiff");
+
+    /// A read still running when an edit arrives is cancelled through salsa, and answered by
+    /// running it again on the new text: the client never sees the stale answer.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_superseded_read_is_cancelled_and_redone_on_the_new_text() {
+        let (service, _socket) = LspService::new(Backend::new);
+        let backend = service.inner();
+        let uri = lsp::Uri::from_file_path("/skiff-test/train.skiff").unwrap();
+        backend.send(Task::Open { uri: uri.clone(), text: SEED.to_string(), version: 1 });
+
+        let runs = Arc::new(AtomicUsize::new(0));
+        let busy = Arc::new(AtomicBool::new(false));
+        let (r, b) = (runs.clone(), busy.clone());
+        let read = backend.read(move |s| {
+            let key = "skiff-test/train.skiff";
+            if r.fetch_add(1, Ordering::SeqCst) == 0 {
+                // The first run works until something cancels it.
+                loop {
+                    s.analysis.diagnostics(key)?;
+                    b.store(true, Ordering::SeqCst);
+                }
+            }
+            Ok(s.analysis.file_text(key)?.unwrap_or_default())
+        });
+        let edit = async {
+            while !busy.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let change = TextDocumentContentChangeEvent { range: None, range_length: None, text: "// edited\n".into() };
+            backend.send(Task::Change { uri: uri.clone(), version: 2, changes: vec![change] });
+        };
+        let (answer, ()) = tokio::time::timeout(Duration::from_secs(20), async { tokio::join!(read, edit) })
+            .await
+            .expect("the read finishes");
+        assert_eq!(answer.unwrap(), "// edited\n");
+        assert_eq!(runs.load(Ordering::SeqCst), 2, "cancelled once, then run on the new text");
+    }
+
+    /// A bug in a handler answers that request with an error; the next request is served.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_request_answers_an_error_and_the_server_goes_on() {
+        let (service, _socket) = LspService::new(Backend::new);
+        let backend = service.inner();
+        let failed: Result<()> = backend.read(|_| panic!("a bug")).await;
+        let error = failed.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert!(error.message.contains("a bug"));
+        let fine = backend.read(|s| s.analysis.file_text("nothing.skiff")).await;
+        assert_eq!(fine.unwrap(), None);
+    }
+}
