@@ -242,14 +242,15 @@ fn a_session_like_an_editor_has() {
     assert_eq!(actions[0]["title"], "write \"fast\"");
     assert_eq!(actions[0]["edit"]["changes"][&main][0]["newText"], "\"fast\"");
 
-    // Hover on an override: the call's task and its overrides.
+    // Hover on an override: the merged pod, and what the overrides changed.
     let hover = server.result(
         "textDocument/hover",
         json!({"textDocument": {"uri": main}, "position": position(&edited, "override pod_template", 2)}),
     );
     let text = hover["contents"]["value"].as_str().unwrap();
-    assert!(text.contains("task train_model(data: DataFrame, epochs: int = 10) -> File"), "{text}");
-    assert!(text.contains("override resources { limits { memory: 32Gi } }"), "{text}");
+    assert!(text.contains("The pod of `my_workflow.m2`"), "{text}");
+    assert!(text.contains("memory: 32Gi"), "{text}");
+    assert!(text.contains("- `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`"), "{text}");
 
     // Hover on a Kubernetes field and on a unit literal.
     let hover = server.result(

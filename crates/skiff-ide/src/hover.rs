@@ -8,11 +8,14 @@
 //! - a unit literal: its value (`8Gi = 8589934592 bytes`, `2h = 7200 seconds`).
 
 use crate::defs::{self, Def};
-use crate::locate::{self, BodyCtx, Hit, Located, RefRole, is_skiff_field};
+use crate::locate::{self, BodyCtx, Hit, ItemAt, Located, RefRole, is_skiff_field};
 use crate::symbols::{param_text, signature_text};
 use crate::{FilePosition, file};
+use skiff_k8s::merge::{Node, Value as MergeValue};
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
+use skiff_sema::explain::{explain_pod, render_plain, scalar_text};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
+use skiff_sema::pod::{node_pod, task_pod};
 use skiff_sema::{Db, Resolution, SourceFile, parse, resolve_path};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
@@ -35,11 +38,11 @@ pub(crate) fn hover(db: &dyn Db, position: &FilePosition) -> Option<Hover> {
 
 fn hover_at(db: &dyn Db, file: SourceFile, located: &Located<'_>) -> Option<(String, Span)> {
     match &located.hit {
-        Hit::Override { binding, clause } => Some((call_hover(db, file, binding)?, clause.span)),
-        Hit::Binding(binding) => Some((call_hover(db, file, binding)?, binding.name.span)),
+        Hit::Override { binding, clause } => Some((call_hover(db, file, located.item, binding)?, clause.span)),
+        Hit::Binding(binding) => Some((call_hover(db, file, located.item, binding)?, binding.name.span)),
         Hit::ItemRef { path, segment, role: RefRole::Callee } if *segment + 1 == path.segments.len() => {
             let binding = binding_of_call(located.item.ast, path)?;
-            Some((call_hover(db, file, binding)?, path.segments[*segment].span))
+            Some((call_hover(db, file, located.item, binding)?, path.segments[*segment].span))
         }
         Hit::FieldKey { ctx, field } => Some((field_hover(ctx, &field.key.name.text)?, field.key.span)),
         Hit::FieldValue { ctx, value } => Some((value_hover(Some(ctx), value)?, value.span)),
@@ -64,25 +67,127 @@ fn binding_of_call<'a>(item: &'a Item, path: &Path) -> Option<&'a Let> {
     })
 }
 
-/// Hover on a call, its binding or one of its overrides: the pod that this node will run.
+/// Hover on a call, its binding or one of its overrides: the pod this node runs, as YAML with
+/// each value's origin, and what the call's overrides changed against the task's own pod.
 ///
-/// The effective pod with each value's origin, and its difference against the task's own pod,
-/// come from the compiler's queries in `skiff-sema` (the same ones `skiff explain` renders), so
-/// that what the editor shows is what `skiff build` writes. Until `skiff-sema` exports them, this
-/// shows the task's hover and the overrides written at the call, in the order they apply.
-pub(crate) fn call_hover(db: &dyn Db, file: SourceFile, binding: &Let) -> Option<String> {
+/// Both come from the compiler's queries (`skiff_sema::pod::node_pod` and `task_pod`, rendered
+/// by `skiff_sema::explain`, the same lines `skiff explain` prints): what the editor shows is what
+/// `skiff build` writes.
+pub(crate) fn call_hover(db: &dyn Db, file: SourceFile, item: ItemAt<'_>, binding: &Let) -> Option<String> {
     let task = defs::callee(db, file, &binding.call)?;
-    let mut out = item_hover(db, task)?;
-    if !binding.overrides.is_empty() {
-        let text = file.text(db);
-        out.push_str("\n\n---\n\nOverrides at this call, applied in order on top of the task's pod:\n\n```skiff\n");
-        for clause in &binding.overrides {
-            out.push_str(text.get(clause.span.range()).unwrap_or_default());
-            out.push('\n');
-        }
+    let workflow = item.id(db, file)?;
+    let ItemKind::Workflow(ast) = &item.ast.kind else { return None };
+    let index = ast
+        .body
+        .iter()
+        .filter(|s| matches!(s, Stmt::Let(_)))
+        .position(|s| matches!(s, Stmt::Let(b) if std::ptr::eq(b, binding)))?;
+    let mut out = format!(
+        "```skiff\nlet {} = {}(…)\n```\nThe pod of `{}.{}`",
+        binding.name.text,
+        binding.call.callee.to_dotted(),
+        workflow.name(db),
+        binding.name.text
+    );
+    match binding.overrides.len() {
+        0 => out.push_str(&format!(": task `{}`, no overrides.", task.name(db))),
+        1 => out.push_str(&format!(": task `{}` with 1 override.", task.name(db))),
+        n => out.push_str(&format!(": task `{}` with {n} overrides, applied in order.", task.name(db))),
+    }
+    let Some(pod) = node_pod(db, workflow, index as u32) else { return Some(out) };
+    for error in &pod.errors {
+        out.push_str(&format!("\n\n**error**: {}", error.message));
+    }
+    let lines = explain_pod(db, &pod);
+    if !lines.is_empty() {
+        out.push_str("\n\n```yaml\n");
+        out.push_str(&render_plain(&lines));
         out.push_str("```");
     }
+    if !binding.overrides.is_empty() {
+        let own = task_pod(db, task);
+        let changes = diff(own.tree.as_ref().map(|p| &p.0), pod.tree.as_ref().map(|p| &p.0));
+        if changes.is_empty() {
+            out.push_str("\n\nThe overrides change nothing in the task's own pod.");
+        } else {
+            out.push_str("\n\nChanged by the overrides, against the task's own pod:\n");
+            for change in changes {
+                out.push_str(&format!("\n- {change}"));
+            }
+        }
+    }
     Some(out)
+}
+
+/// The leaves that differ between two pods, as `path: old → new`.
+fn diff<O>(before: Option<&Node<O>>, after: Option<&Node<O>>) -> Vec<String> {
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    if let Some(tree) = before {
+        leaves(tree, &mut String::new(), &mut old);
+    }
+    if let Some(tree) = after {
+        leaves(tree, &mut String::new(), &mut new);
+    }
+    let old_map: std::collections::HashMap<&str, &str> = old.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+    let new_map: std::collections::HashMap<&str, &str> = new.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+    let mut out = Vec::new();
+    for (path, value) in &new {
+        match old_map.get(path.as_str()) {
+            Some(before) if before == value => {}
+            Some(before) => out.push(format!("`{}`: `{before}` → `{value}`", display_path(path))),
+            None => out.push(format!("`{}`: added `{value}`", display_path(path))),
+        }
+    }
+    for (path, value) in &old {
+        if !new_map.contains_key(path.as_str()) {
+            out.push(format!("`{}`: removed `{value}`", display_path(path)));
+        }
+    }
+    out
+}
+
+/// `spec.nodeSelector.gpu-type` shows as `nodeSelector.gpu-type`, as it is written in skiff.
+fn display_path(path: &str) -> &str {
+    path.strip_prefix("spec.").unwrap_or(path)
+}
+
+/// Every scalar of a tree with its path; list elements with a `name` are named by it.
+fn leaves<O>(node: &Node<O>, path: &mut String, out: &mut Vec<(String, String)>) {
+    match &node.value {
+        MergeValue::Map(entries) => {
+            if entries.is_empty() {
+                out.push((path.clone(), "{}".into()));
+            }
+            for (key, value) in entries {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                leaves(value, path, out);
+                path.truncate(len);
+            }
+        }
+        MergeValue::List(items) => {
+            if items.is_empty() {
+                out.push((path.clone(), "[]".into()));
+            }
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                match item.as_map().and_then(|m| m.get("name")).and_then(|n| n.as_str()) {
+                    Some(name) => path.push_str(&format!("[{name}]")),
+                    None => path.push_str(&format!("[{i}]")),
+                }
+                leaves(item, path, out);
+                path.truncate(len);
+            }
+        }
+        MergeValue::Null => out.push((path.clone(), "null".into())),
+        MergeValue::Bool(b) => out.push((path.clone(), b.to_string())),
+        MergeValue::Int(n) => out.push((path.clone(), n.to_string())),
+        MergeValue::Float(x) => out.push((path.clone(), x.to_string())),
+        MergeValue::String(text) => out.push((path.clone(), scalar_text(text))),
+    }
 }
 
 fn def_hover(db: &dyn Db, def: &Def<'_>) -> Option<String> {
@@ -426,12 +531,17 @@ mod tests {
             expect![[r#"
                 "train"
                 ```skiff
-                task train(data: DataFrame, epochs: int = 10) -> File
+                let m = train(…)
                 ```
+                The pod of `w.m`: task `train`, no overrides.
 
-                Trains a model.
-
-                *main.skiff*"#]],
+                ```yaml
+                spec:
+                  restartPolicy: Never  # base
+                  containers:
+                  - name: primary       # base
+                    image: i            # task train (main.skiff:3)
+                ```"#]],
         );
     }
 
@@ -474,19 +584,66 @@ mod tests {
             expect![[r#"
                 "override pod_template { nodeSelector { \"gpu-type\": \"a100\" } }"
                 ```skiff
-                task t() -> File
+                let m = t(…)
+                ```
+                The pod of `w.m`: task `t` with 2 overrides, applied in order.
+
+                ```yaml
+                spec:
+                  restartPolicy: Never            # template base (lib/gpu.skiff:6)
+                  containers:
+                  - name: primary                 # base
+                    image: i                      # task t (main.skiff:3)
+                    resources:
+                      limits: {memory: 32Gi}      # override resources (main.skiff:9)
+                  nodeSelector: {gpu-type: a100}  # override pod_template (main.skiff:8)
                 ```
 
-                *main.skiff*
+                Changed by the overrides, against the task's own pod:
 
-                ---
+                - `containers[primary].resources.limits.memory`: added `32Gi`
+                - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `a100`"#]],
+        );
+    }
 
-                Overrides at this call, applied in order on top of the task's pod:
+    /// The brief's example: hovering the second call's override shows the merged pod with
+    /// origins and what the overrides changed.
+    #[test]
+    fn the_seed_override() {
+        let seed = include_str!("../../../examples/seed/train.skiff");
+        let gpu = include_str!("../../../examples/seed/lib/gpu.skiff");
+        let main = seed.replacen("override pod_template", "over$0ride pod_template", 1);
+        check(
+            &format!("//- train.skiff\n{main}//- lib/gpu.skiff\n{gpu}"),
+            expect![[r#"
+            "override pod_template {\n      nodeSelector { \"gpu-type\": \"nvidia-a100\" }\n      tolerations: [{ key: \"gpu\", operator: \"Equal\", value: \"preemptible\", effect: \"NoSchedule\" }]\n    }"
+            ```skiff
+            let m2 = train_model(…)
+            ```
+            The pod of `my_workflow.m2`: task `train_model` with 2 overrides, applied in order.
 
-                ```skiff
-                override pod_template { nodeSelector { "gpu-type": "a100" } }
-                override resources { limits { memory: 32Gi } }
-                ```"#]],
+            ```yaml
+            spec:
+              restartPolicy: Never                          # base
+              containers:
+              - name: primary                               # base
+                image: ghcr.io/acme/train:1.4               # task train_model (train.skiff:6)
+                command: [python, -m, train, --epochs, "{{inputs.epochs}}"]  # task train_model (train.skiff:7)
+                resources:
+                  requests: {cpu: "2", memory: 8Gi}         # task train_model (train.skiff:8)
+                  limits:
+                    nvidia.com/gpu: "1"                     # task train_model (train.skiff:8)
+                    memory: 32Gi                            # override resources (train.skiff:19)
+              nodeSelector: {gpu-type: nvidia-a100}         # override pod_template (train.skiff:16)
+              tolerations:                                  # override pod_template (train.skiff:17)
+              - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
+            ```
+
+            Changed by the overrides, against the task's own pod:
+
+            - `containers[primary].resources.limits.memory`: added `32Gi`
+            - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+            - `tolerations[0].value`: `"true"` → `preemptible`"#]],
         );
     }
 
