@@ -303,6 +303,13 @@ fn a_session_like_an_editor_has() {
     );
     assert!(refused["error"]["message"].as_str().unwrap().contains("not a name"), "{refused}");
 
+    // Formatting answers edits (the seed is already in the canonical layout but for the edit).
+    let formatting = server.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": main}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(formatting.is_array(), "{formatting}");
+
     // Bad input is answered, not fatal.
     let unknown = server.result(
         "textDocument/hover",

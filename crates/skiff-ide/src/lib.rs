@@ -1,5 +1,5 @@
 //! skiff's editor features as plain data: hover, completion, go to definition, references,
-//! rename, symbols, semantic tokens, signature help, code actions and inlay hints.
+//! rename, symbols, semantic tokens, signature help, code actions, inlay hints and formatting.
 //!
 //! This crate is the API boundary between skiff's semantics and any editor front end. Every
 //! answer is a plain struct with public fields, positions are byte offsets into the file's text,
@@ -22,6 +22,7 @@ mod defs;
 mod diagnostics;
 #[cfg(test)]
 mod fixture;
+mod formatting;
 mod goto_definition;
 mod hover;
 mod inlay_hints;
@@ -224,6 +225,11 @@ impl Analysis {
     /// The fixes of the diagnostics that overlap `range`.
     pub fn code_actions(&self, range: &FileRange) -> Cancellable<Vec<CodeAction>> {
         self.with_db(|db| code_actions::code_actions(db, range))
+    }
+
+    /// The edits that give the file its canonical layout; `None` when it has syntax errors.
+    pub fn format(&self, path: &str) -> Cancellable<Option<Vec<TextEdit>>> {
+        self.with_db(|db| formatting::format(db, path))
     }
 
     pub fn inlay_hints(&self, range: &FileRange) -> Cancellable<Vec<InlayHint>> {

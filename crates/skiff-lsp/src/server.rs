@@ -271,6 +271,7 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 })),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
                     SemanticTokensOptions {
                         legend,
@@ -499,6 +500,13 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Ok(Some(response))
+        })
+        .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            Ok(s.analysis.format(key)?.map(|edits| convert::text_edits(&edits, index)))
         })
         .await
     }
