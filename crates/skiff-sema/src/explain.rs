@@ -49,7 +49,9 @@ const FLOW_WIDTH: usize = 80;
 pub fn explain_tree<'db>(db: &'db dyn Db, tree: &Tree<'db>) -> Vec<ExplainLine> {
     let mut renderer = Renderer { db, lines: Vec::new(), indexes: HashMap::new(), notes: HashMap::new() };
     if let Some(entries) = tree.as_map() {
-        for (key, value) in entries {
+        // `metadata` first, as in a manifest, whichever layer made it.
+        let metadata = entries.get_key_value("metadata");
+        for (key, value) in metadata.into_iter().chain(entries.iter().filter(|(k, _)| *k != "metadata")) {
             renderer.entry(0, key, value, Shape::pod_template_spec().field(key));
         }
     }

@@ -7,29 +7,13 @@
 //! fix) are compared with the `.out` file beside the fixture; review changes, then accept them
 //! with `UPDATE_EXPECT=1 cargo test -p skiff-sema --test diagnostics`.
 
+mod common;
+
+use common::{split_fixture, workspace_of};
 use skiff_sema::{RootDatabase, Severity, Workspace};
 use skiff_syntax::LineIndex;
 use std::fmt::Write;
 use std::path::Path;
-
-struct FixtureFile {
-    path: String,
-    text: String,
-    data: bool,
-}
-
-fn split_fixture(text: &str) -> Vec<FixtureFile> {
-    let mut files: Vec<FixtureFile> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let marker =
-            line.strip_prefix("//- ").map(|p| (p, false)).or_else(|| line.strip_prefix("#- ").map(|p| (p, true)));
-        match marker {
-            Some((path, data)) => files.push(FixtureFile { path: path.trim().to_string(), text: String::new(), data }),
-            None => files.last_mut().expect("a fixture starts with `//- path`").text.push_str(line),
-        }
-    }
-    files
-}
 
 fn annotations(text: &str) -> Vec<(usize, String)> {
     let mut expected = Vec::new();
@@ -61,16 +45,7 @@ fn every_fixture_reports_what_it_annotates() {
     let mut covered = std::collections::BTreeSet::new();
     for fixture in fixtures {
         let files = split_fixture(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
-        let mut workspace = Workspace::new(RootDatabase::new());
-        for file in &files {
-            if file.path == "skiff.toml" {
-                workspace.set_config(file.text.clone());
-            } else if file.data {
-                workspace.set_data_file(&file.path, file.text.clone());
-            } else {
-                workspace.set_file(&file.path, file.text.clone());
-            }
-        }
+        let workspace = workspace_of(&files);
         let diagnostics = workspace.diagnostics();
         let mut rendered = String::new();
         for file in files.iter().filter(|f| !f.data || f.path == "skiff.toml") {

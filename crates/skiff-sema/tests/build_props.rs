@@ -1,0 +1,127 @@
+//! Properties of the compiler over generated workspaces: building is deterministic, an empty
+//! layer changes nothing, and every result is a `Pod` that survives a JSON round trip.
+//!
+//! The workspaces are assembled from fragments of every kind a layer can hold (maps, atomic and
+//! keyed lists, the DSL's operators, env sugar, container roles), so the merge paths of real
+//! workflows are walked in many combinations.
+
+use proptest::prelude::*;
+use skiff_sema::compile::{self, BuildOptions};
+use skiff_sema::{RootDatabase, Severity, Workspace};
+
+const TEMPLATE_FIELDS: &[&str] = &[
+    r#"nodeSelector { pool: "gpu" }"#,
+    r#"nodeSelector { zone: "b", "gpu-type": "nvidia-a100" }"#,
+    r#"tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule" }]"#,
+    r#"tolerations += [{ key: "spot", operator: "Exists" }]"#,
+    r#"metadata { labels { team: "ml" } annotations { owner: "a@b.c" } }"#,
+    r#"containers["primary"] { resources { limits { memory: 16Gi } } }"#,
+    r#"containers["default"] { env { REGION: "eu" } }"#,
+    r#"containers["envoy"] { image: "envoy:1.30", args: ["--v"] }"#,
+    r#"volumes: [{ name: "scratch", emptyDir { medium: "Memory" } }]"#,
+    r#"securityContext { runAsUser: 0, runAsNonRoot: false }"#,
+    r#"hostNetwork: false"#,
+    r#"serviceAccountName: "pipelines""#,
+    r#"delete affinity"#,
+    r#"replace nodeSelector { pool: "cpu" }"#,
+];
+
+const TASK_FIELDS: &[&str] = &[
+    r#"args: ["--epochs", "{{inputs.epochs}}"]"#,
+    r#"command: ["python", "-m", "train"]"#,
+    r#"env { MODE: "fast", EPOCHS: "{{inputs.epochs}}" }"#,
+    r#"resources { requests { cpu: 2, memory: 8Gi } limits { memory: 32Gi } }"#,
+    r#"volumeMounts: [{ name: "scratch", mountPath: "/scratch" }]"#,
+    r#"retries: 3"#,
+    r#"timeout: 2h"#,
+    r#"imagePullPolicy: "IfNotPresent""#,
+];
+
+const OVERRIDES: &[&str] = &[
+    r#"override pod_template { nodeSelector { "gpu-type": "nvidia-h100" } }"#,
+    r#"override pod_template { tolerations: [] }"#,
+    r#"override pod_template: b"#,
+    r#"override replace pod_template: a"#,
+    r#"override resources { limits { memory: 64Gi } }"#,
+    r#"override image: "train:2""#,
+    r#"override env { MODE: "slow", delete EPOCHS }"#,
+    r#"override retries: 5"#,
+    r#"override timeout: 30m"#,
+];
+
+fn workspace_text(template_a: &[&str], template_b: &[&str], task: &[&str], calls: &[Vec<&str>]) -> String {
+    let mut text = String::new();
+    text.push_str(&format!("pod_template a {{\n  {}\n}}\n\n", template_a.join("\n  ")));
+    text.push_str(&format!("pod_template b extends a {{\n  {}\n}}\n\n", template_b.join("\n  ")));
+    text.push_str(&format!(
+        "task train(epochs: int = 10) {{\n  image: \"train:1\"\n  pod_template: b\n  {}\n}}\n\n",
+        task.join("\n  ")
+    ));
+    text.push_str("workflow w(n: int) {\n");
+    for (i, overrides) in calls.iter().enumerate() {
+        text.push_str(&format!("  let node{i} = train(epochs: n)\n"));
+        for o in overrides {
+            text.push_str(&format!("    {o}\n"));
+        }
+    }
+    text.push_str("}\n");
+    text
+}
+
+/// The JSON of every pod, or `None` when the generated workspace has errors (a request above
+/// a limit, say): those are the checks' business, not the compiler's.
+fn build(text: &str) -> Option<Vec<serde_json::Value>> {
+    let mut workspace = Workspace::new(RootDatabase::new());
+    workspace.set_file("main.skiff", text.to_owned());
+    let errors: Vec<_> =
+        workspace.diagnostics().into_iter().filter(|d| d.diagnostic.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        return None;
+    }
+    let options = BuildOptions { inputs: [("n".to_owned(), "7".to_owned())].into(), ..BuildOptions::default() };
+    let pods = compile::build(&workspace.db, &options).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    Some(pods.iter().map(|p| serde_json::to_value(&p.pod).expect("a Pod serializes")).collect())
+}
+
+fn subset(items: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(items.to_vec(), 0..=items.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn builds_are_deterministic_and_empty_layers_change_nothing(
+        template_a in subset(TEMPLATE_FIELDS),
+        template_b in subset(TEMPLATE_FIELDS),
+        task in subset(TASK_FIELDS),
+        calls in proptest::collection::vec(subset(OVERRIDES), 1..4),
+    ) {
+        let text = workspace_text(&template_a, &template_b, &task, &calls);
+        let Some(first) = build(&text) else { return Ok(()) };
+        prop_assert_eq!(first.len(), calls.len());
+        prop_assert_eq!(Some(first.clone()), build(&text), "same input, same pods");
+
+        // Empty layers at every call: an empty inline patch and an empty template. (`override
+        // resources {}` is not empty: like the API server, it leaves `resources: {}` behind.)
+        let empty_calls: Vec<Vec<&str>> = calls
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.insert(0, "override pod_template {}");
+                c.push("override pod_template: empty");
+                c
+            })
+            .collect();
+        let padded = workspace_text(&template_a, &template_b, &task, &empty_calls) + "\npod_template empty {}\n";
+        prop_assert_eq!(Some(first.clone()), build(&padded), "an empty layer changed the pods:\n{}", padded);
+
+        for pod in &first {
+            let typed: k8s_openapi::api::core::v1::Pod = serde_json::from_value(pod.clone()).expect("a Pod");
+            prop_assert_eq!(&serde_json::to_value(&typed).expect("serializes"), pod);
+            let spec = typed.spec.expect("a spec");
+            prop_assert!(spec.containers.iter().any(|c| c.name == "primary" && c.image.is_some()));
+            prop_assert_eq!(spec.restart_policy.as_deref(), Some("Never"));
+        }
+    }
+}
