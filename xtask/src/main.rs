@@ -79,6 +79,17 @@ fn test(root: &Path) -> ExitCode {
         let tree_sitter = install_tree_sitter(root)?;
         status(Command::new("bash").arg(root.join("editors/test.sh")).arg(tree_sitter).current_dir(root))
     });
+    run("lsp", &|| {
+        // The language server in headless Neovim, configured by editors/nvim (the protocol
+        // itself is tested by crates/skiff-cli/tests/lsp.rs in the rust tests).
+        cargo(root, &["build", "--quiet", "--bin", "skiff"])?;
+        status(
+            Command::new("bash")
+                .arg(root.join("editors/nvim/test-lsp.sh"))
+                .arg(root.join("target/debug/skiff"))
+                .current_dir(root),
+        )
+    });
     run("oracle", &|| {
         // The strategic-merge engine against `kubectl patch --local` on thousands of random cases.
         let kubectl = install_kubectl(root)?;
