@@ -1,48 +1,12 @@
 //! End-to-end tests of `skiff patch`: documents in YAML and JSON, directives, the shape of the
 //! output, exit codes and messages, and YAML output that YAML 1.1 readers read back unchanged.
 
+mod common;
+
+use common::{scratch, skiff_with_stdin as skiff, stderr, stdout};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn skiff(args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skiff"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("skiff runs");
-    if let Some(bytes) = stdin {
-        // A command that fails before reading stdin closes it: not an error of the test.
-        if let Err(error) = child.stdin.take().expect("stdin").write_all(bytes) {
-            assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {error}");
-        }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("skiff finishes")
-}
-
-/// A fresh directory under the target dir holding the given files.
-fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("patch").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    for (path, bytes) in files {
-        std::fs::write(dir.join(path), bytes).expect("write");
-    }
-    dir
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn json_out(output: &Output) -> Value {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
