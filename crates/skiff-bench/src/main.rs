@@ -4,6 +4,7 @@
 //! CLI and the server use. It is not a test: nothing here asserts a time.
 
 mod generate;
+mod lsp;
 
 use std::time::Instant;
 
@@ -28,9 +29,15 @@ fn main() {
         }
         Some("parse") => parse(number("--lines", 100_000), number("--runs", 10)),
         Some("check") => check(number("--lines", 100_000), number("--runs", 5)),
+        Some("lsp") => lsp::run(
+            number("--lines", 10_000),
+            number("--workspace-lines", 100_000),
+            number("--runs", 50),
+            args.iter().position(|a| a == "--skiff").and_then(|i| args.get(i + 1)).map(Into::into),
+        ),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N]"
+                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }
