@@ -595,4 +595,164 @@ mod tests {
         let fine = backend.read(|s| s.analysis.file_text("nothing.skiff")).await;
         assert_eq!(fine.unwrap(), None);
     }
+
+    /// A random stream of edits (ranges anywhere, in or out of the text, non-ASCII included) with
+    /// every kind of request at random positions in flight at the same time: no request fails
+    /// with an internal error, and the server answers correctly afterwards.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn survives_random_edits_and_concurrent_requests() {
+        let (service, _socket) = LspService::new(Backend::new);
+        let backend = Arc::new(service);
+        let uri = lsp::Uri::from_file_path("/skiff-fuzz/train.skiff").unwrap();
+        let doc = || TextDocumentIdentifier { uri: uri.clone() };
+        backend
+            .inner()
+            .did_open(DidOpenTextDocumentParams {
+                text_document: TextDocumentItem {
+                    uri: uri.clone(),
+                    language_id: "skiff".into(),
+                    version: 1,
+                    text: SEED.into(),
+                },
+            })
+            .await;
+        let fragments =
+            ["", "}", "{", "\"", "é𝔊", "override ", "pod_template: x", "\n  let a = t(", "nodeSel", ": 8Gi", "]"];
+        let mut seed: u64 = 0x5eed;
+        let mut next = move |n: u32| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % u64::from(n.max(1))) as u32
+        };
+        let mut pending = Vec::new();
+        for version in 2..300 {
+            let start = Position { line: next(30), character: next(90) };
+            let end = Position { line: start.line + next(3), character: next(90) };
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range { start, end }),
+                range_length: None,
+                text: fragments[next(fragments.len() as u32) as usize].into(),
+            };
+            backend
+                .inner()
+                .did_change(DidChangeTextDocumentParams {
+                    text_document: VersionedTextDocumentIdentifier { uri: uri.clone(), version },
+                    content_changes: vec![change],
+                })
+                .await;
+            let position = Position { line: next(40), character: next(120) };
+            let at = TextDocumentPositionParams { text_document: doc(), position };
+            let kind = next(8);
+            let server = backend.clone();
+            let range = Range { start: position, end: Position { line: position.line + 5, character: 0 } };
+            pending.push(tokio::spawn(async move {
+                let b = server.inner();
+                let failure = |e: Error| (e.code == ErrorCode::InternalError).then(|| e.message.to_string());
+                match kind {
+                    0 => b
+                        .hover(HoverParams {
+                            text_document_position_params: at,
+                            work_done_progress_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    1 => b
+                        .completion(CompletionParams {
+                            text_document_position: at,
+                            work_done_progress_params: Default::default(),
+                            partial_result_params: Default::default(),
+                            context: None,
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    2 => b
+                        .goto_definition(GotoDefinitionParams {
+                            text_document_position_params: at,
+                            work_done_progress_params: Default::default(),
+                            partial_result_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    3 => b
+                        .rename(RenameParams {
+                            text_document_position: at,
+                            new_name: "renamed".into(),
+                            work_done_progress_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    4 => b
+                        .semantic_tokens_full(SemanticTokensParams {
+                            text_document: at.text_document,
+                            work_done_progress_params: Default::default(),
+                            partial_result_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    5 => b
+                        .code_action(CodeActionParams {
+                            text_document: at.text_document,
+                            range,
+                            context: Default::default(),
+                            work_done_progress_params: Default::default(),
+                            partial_result_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    6 => b
+                        .inlay_hint(InlayHintParams {
+                            text_document: at.text_document,
+                            range,
+                            work_done_progress_params: Default::default(),
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                    _ => b
+                        .signature_help(SignatureHelpParams {
+                            text_document_position_params: at,
+                            work_done_progress_params: Default::default(),
+                            context: None,
+                        })
+                        .await
+                        .err()
+                        .and_then(failure),
+                }
+            }));
+        }
+        for task in pending {
+            assert_eq!(task.await.unwrap(), None, "no internal error");
+        }
+        // A clean text again, and the server answers about it.
+        backend
+            .inner()
+            .did_change(DidChangeTextDocumentParams {
+                text_document: VersionedTextDocumentIdentifier { uri: uri.clone(), version: 1000 },
+                content_changes: vec![TextDocumentContentChangeEvent {
+                    range: None,
+                    range_length: None,
+                    text: SEED.into(),
+                }],
+            })
+            .await;
+        let hover = backend
+            .inner()
+            .hover(HoverParams {
+                text_document_position_params: TextDocumentPositionParams {
+                    text_document: doc(),
+                    position: Position { line: 14, character: 6 },
+                },
+                work_done_progress_params: Default::default(),
+            })
+            .await
+            .unwrap()
+            .expect("a hover on the override");
+        let HoverContents::Markup(markup) = hover.contents else { panic!("markdown") };
+        assert!(markup.value.contains("The pod of `my_workflow.m2`"), "{}", markup.value);
+    }
 }
