@@ -3,6 +3,7 @@
 //! This crate is for measuring: it generates workspaces and times the same code paths the
 //! CLI and the server use. It is not a test: nothing here asserts a time.
 
+mod build;
 mod generate;
 mod lsp;
 
@@ -29,6 +30,7 @@ fn main() {
         }
         Some("parse") => parse(number("--lines", 100_000), number("--runs", 10)),
         Some("check") => check(number("--lines", 100_000), number("--runs", 5)),
+        Some("build") => build::run(number("--pods", 50_000), number("--runs", 3)),
         Some("lsp") => lsp::run(
             number("--lines", 10_000),
             number("--workspace-lines", 100_000),
@@ -37,7 +39,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
+                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | build [--pods N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }
