@@ -37,9 +37,10 @@ fn main() {
             number("--runs", 50),
             args.iter().position(|a| a == "--skiff").and_then(|i| args.get(i + 1)).map(Into::into),
         ),
+        Some("fmt") => fmt(number("--lines", 10_000), number("--runs", 20)),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | build [--pods N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
+                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }
@@ -68,6 +69,29 @@ fn parse(lines: usize, runs: usize) {
         median * 1e3,
         times[0] * 1e3,
         megabytes / median
+    );
+}
+
+/// Formatting one large generated file (as `skiff fmt` does for each file, without IO): the
+/// whole of `skiff_fmt::format`, which parses, prints, and re-parses the output to check it.
+fn fmt(lines: usize, runs: usize) {
+    let text: String = generate::workspace(lines).into_iter().map(|(_, text)| text).collect();
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            let formatted = skiff_fmt::format(&text);
+            let elapsed = started.elapsed().as_secs_f64();
+            assert!(formatted.is_ok(), "generated text formats: {:?}", formatted.err());
+            elapsed
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "fmt: {} lines, {:.2} MB: median {:.1} ms, best {:.1} ms",
+        text.lines().count(),
+        text.len() as f64 / 1e6,
+        times[times.len() / 2] * 1e3,
+        times[0] * 1e3
     );
 }
 
