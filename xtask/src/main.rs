@@ -61,6 +61,10 @@ fn test(root: &Path) -> ExitCode {
     });
     run("examples", &|| {
         cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "check", "examples"])?;
+        // The README's first command; the manifests stage checks what it prints.
+        let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let build = ["run", "--quiet", "--bin", "skiff", "--", "build", "examples/seed"];
+        status(Command::new(cargo_bin).args(build).stdout(std::process::Stdio::null()).current_dir(root))?;
         cargo(root, &["run", "--quiet", "--bin", "skiff", "--", "fmt", "--check", "examples"])
     });
     run("manifests", &|| {
