@@ -189,3 +189,82 @@ fn formatting_keeps_the_diagnostics() {
     }
     assert!(changed > 10, "formatting changed only {changed} files: the test proves little");
 }
+
+/// The examples made messy in ways that keep their meaning: odd indentation, `key: { }` for
+/// `key { }`, quoted keys that need no quotes.
+fn messy(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if indent == 0 || body.starts_with("//") || body.starts_with("override") || body.starts_with("let") {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut body = body.to_string();
+        let name_end = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
+        if name_end > 0 && body[name_end..].starts_with(':') {
+            body = format!("\"{}\"{}", &body[..name_end], &body[name_end..]);
+        } else if name_end > 0 && body[name_end..].starts_with(" {") {
+            body = format!("{}: {}", &body[..name_end], &body[name_end + 1..]);
+        }
+        out.push_str(&"\t ".repeat(indent));
+        out.push_str(&body);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn formatting_keeps_the_build_output() {
+    let root = repo();
+    let dir = scratch("build", &[]);
+    copy_dir(&root.join("examples"), &dir.join("tidy"));
+    copy_dir(&root.join("examples"), &dir.join("messy"));
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.join("messy")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "skiff") {
+                paths.push(path);
+            }
+        }
+    }
+    assert!(paths.len() >= 4);
+    let mut changed = 0;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("read");
+        let mess = messy(&text);
+        changed += usize::from(mess != text);
+        std::fs::write(path, mess).expect("write");
+    }
+    assert!(changed >= 3, "the messifier changed only {changed} files");
+
+    let build = |which: &str, example: &str| {
+        let output = skiff(&["build", &format!("{which}/{example}")], &dir);
+        assert_eq!(output.status.code(), Some(0), "{which}/{example}: {}", stderr(&output));
+        stdout(&output)
+    };
+    for example in ["seed", "pipeline"] {
+        let tidy = build("tidy", example);
+        assert!(tidy.contains("kind: Pod"), "{tidy}");
+        assert_eq!(build("messy", example), tidy, "{example}: the messy copy means the same");
+        let output = skiff(&["fmt", &format!("messy/{example}")], &dir);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(build("messy", example), tidy, "{example}: build(fmt(x)) == build(x)");
+    }
+    // Formatting the messy copy gives back the examples exactly.
+    for path in &paths {
+        let tidy = dir.join("tidy").join(path.strip_prefix(dir.join("messy")).expect("inside"));
+        assert_eq!(
+            std::fs::read_to_string(path).expect("read"),
+            std::fs::read_to_string(&tidy).expect("read"),
+            "{}",
+            path.display()
+        );
+    }
+}
