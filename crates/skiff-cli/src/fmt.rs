@@ -93,11 +93,11 @@ fn stdin(check: bool, color: bool, outcome: &mut Outcome) {
         return;
     }
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(formatted.as_bytes()).and_then(|()| stdout.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write stdout: {error}");
-            outcome.io_error = true;
-        }
+    if let Err(error) = stdout.write_all(formatted.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write stdout: {error}");
+        outcome.io_error = true;
     }
 }
 
