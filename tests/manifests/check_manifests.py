@@ -11,6 +11,7 @@ Usage: python check_manifests.py SKIFF EXAMPLES_DIR
 """
 
 import json
+import re
 import pathlib
 import subprocess
 import sys
@@ -23,7 +24,9 @@ KUBERNETES = "1.37"
 
 # Strings a YAML 1.1 reader turns into booleans, numbers, nulls or dates when unquoted.
 LOOK_ALIKES = ["on", "off", "yes", "no", "y", "n", "true", "False", "null", "~", "0777", "0x1F", "1e3",
-               "1_000", "1:20", "2026-01-01", ".inf", "-.5", "+1", "012", ""]
+               "1_000", "1:20", "2026-01-01", ".inf", "-.5", "+1", "012", "",
+               # and strings a careless writer breaks: comments, map syntax, line breaks, controls
+               "a: b", "#c", "a #c", "- x", "'q'", "tab\there", "line\nbreak", "nel\u0085", "ls\u2028x", "bom\ufeff"]
 
 
 def build(skiff, workspace, *extra):
@@ -58,10 +61,17 @@ def check_workspace(skiff, workspace, *extra):
     return items
 
 
+def skiff_string(text):
+    """A skiff string literal: JSON's escapes, and `\\u{...}` for what JSON writes as `\\uXXXX`."""
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: "\\u{" + m.group(1) + "}", json.dumps(text, ensure_ascii=True))
+
+
+LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
+
+
 def look_alike_workspace(directory):
-    env = ", ".join(f'V{i}: {json.dumps(text)}' for i, text in enumerate(LOOK_ALIKES))
-    labels = ", ".join(f'"l{i}": {json.dumps(text)}' for i, text in enumerate(LOOK_ALIKES) if text and "." not in text
-                       and ":" not in text and "~" not in text and "+" not in text)
+    env = ", ".join(f'V{i}: {skiff_string(text)}' for i, text in enumerate(LOOK_ALIKES))
+    labels = ", ".join(f'"l{i}": {json.dumps(text)}' for i, text in enumerate(LOOK_ALIKES) if LABEL_VALUE.match(text))
     (directory / "tricky.skiff").write_text(f"""
 task echo(word: str) {{
   image: "busybox:1.36"

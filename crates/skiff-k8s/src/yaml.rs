@@ -44,9 +44,148 @@ pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
     Ok(spanned.map_or_else(|| Node::null(Span::new(0, 0)), |n| n.into_node(text)))
 }
 
-/// Prints a JSON value as YAML that reads back the same in YAML 1.1 and 1.2 readers.
-pub fn to_yaml(json: &impl serde::Serialize) -> Result<String, String> {
-    serde_saphyr::to_string(json).map_err(|e| format!("cannot print YAML: {e}"))
+/// Prints a value (a Pod, a JSON tree) as block-style YAML that reads back the same in YAML 1.1
+/// and 1.2 readers: a string is plain only when no reader could take it for anything else
+/// ([`scalar`]), and double-quoted otherwise.
+pub fn to_yaml(value: &impl serde::Serialize) -> Result<String, String> {
+    let json = serde_json::to_value(value).map_err(|e| format!("cannot print YAML: {e}"))?;
+    let mut out = String::new();
+    match &json {
+        serde_json::Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        serde_json::Value::Array(items) if !items.is_empty() => write_list(&mut out, items, 0),
+        other => {
+            out.push_str(&inline(other));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+fn indent(out: &mut String, depth: usize) {
+    out.extend(std::iter::repeat_n(' ', depth));
+}
+
+/// A value that fits on its key's line: a scalar or an empty collection.
+fn inline(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => scalar(s),
+        serde_json::Value::Array(items) if items.is_empty() => "[]".to_owned(),
+        serde_json::Value::Object(map) if map.is_empty() => "{}".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn is_block(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Array(items) => !items.is_empty(),
+        serde_json::Value::Object(map) => !map.is_empty(),
+        _ => false,
+    }
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, serde_json::Value>, depth: usize) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        // The first entry of a list element follows its `- `.
+        if i > 0 {
+            indent(out, depth);
+        }
+        out.push_str(&key_text(key));
+        out.push(':');
+        match value {
+            serde_json::Value::Object(inner) if !inner.is_empty() => {
+                out.push('\n');
+                indent(out, depth + 2);
+                write_map(out, inner, depth + 2);
+            }
+            // Lists sit at their key's indentation, as kubectl prints them.
+            serde_json::Value::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                indent(out, depth);
+                write_list(out, items, depth);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&inline(other));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn write_list(out: &mut String, items: &[serde_json::Value], depth: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            indent(out, depth);
+        }
+        out.push_str("- ");
+        match item {
+            serde_json::Value::Object(map) if !map.is_empty() => write_map(out, map, depth + 2),
+            serde_json::Value::Array(inner) if is_block(item) => write_list(out, inner, depth + 2),
+            other => {
+                out.push_str(&inline(other));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A map key: plain like a value, and never with a `:` in it.
+fn key_text(key: &str) -> String {
+    if key.contains(':') { quoted(key) } else { scalar(key) }
+}
+
+/// A string as a YAML scalar: plain when every YAML reader (1.1 included) reads it back as
+/// this string, double-quoted otherwise. Plain takes letters, digits and `-_./:`; not a YAML
+/// 1.1 boolean or null (`yes`, `On`, `~`), nothing a reader takes for a number (`0777`,
+/// `1e3`, `1_000`, `12:30`, `.5`, `-1`) or a date; digits followed by a unit (`8Gi`, `500m`)
+/// stay plain.
+pub fn scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
+        // `a:b` is a string in block style; `a: b` or a trailing `:` would be a map.
+        && !s.ends_with(':')
+        && !s.starts_with('.')
+        && (!s.starts_with('-') || s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
+        && (!s.starts_with(|c: char| c.is_ascii_digit()) || is_unit_literal(s))
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
+        );
+    if plain { s.to_owned() } else { quoted(s) }
+}
+
+/// `8Gi`, `500m`, `1.5Gi`, `30s`: digits then a suffix no YAML reader takes for a number
+/// (`1e3`, `0x1F` and `0o17` are numbers to some).
+fn is_unit_literal(s: &str) -> bool {
+    let suffix = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let number = &s[..s.len() - suffix.len()];
+    number.matches('.').count() <= 1
+        && !number.ends_with('.')
+        && !suffix.is_empty()
+        && suffix.chars().all(|c| c.is_ascii_alphabetic())
+        && !suffix.starts_with(['e', 'E', 'x', 'X', 'o', 'O', 'b', 'B'])
+}
+
+/// A double-quoted scalar: JSON's escapes, which YAML shares, plus escapes for what YAML
+/// counts as a line break or refuses unescaped (C1 controls, `U+2028`, `U+FEFF`, ...).
+fn quoted(s: &str) -> String {
+    let json = serde_json::Value::String(s.to_owned()).to_string();
+    if !json.chars().any(needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn byte_span(location: &serde_saphyr::Location, text: &str) -> Option<Span> {
@@ -226,6 +365,30 @@ mod tests {
         let text = to_yaml(&json!({"a": "on", "b": "0777", "c": "1e3", "d": "~", "e": "yes", "f": "null"})).unwrap();
         let back = read_yaml(&text).unwrap().to_json();
         assert_eq!(back, json!({"a": "on", "b": "0777", "c": "1e3", "d": "~", "e": "yes", "f": "null"}));
+    }
+
+    #[test]
+    fn strings_that_read_as_something_else_are_quoted() {
+        let quoted =
+            ["on", "Yes", "0777", "1e3", "2", "", "a b", "-1", "- x", "~", "null", "a: b", "a:", "{x}", "0x1F"];
+        for text in quoted.into_iter().chain(["2026-01-01", "1.5", "1:20", "1_000", ".inf", "+1", "#x"]) {
+            assert!(scalar(text).starts_with('"'), "{text}");
+        }
+        let plain = ["nvidia-a100", "nvidia.com/gpu", "8Gi", "500m", "1.5Gi", "30s", "ghcr.io/acme/train:1.4"];
+        for text in plain.into_iter().chain(["NoSchedule", "-m", "--epochs"]) {
+            assert_eq!(scalar(text), text);
+        }
+        assert_eq!(scalar("a\u{2028}b\u{85}"), "\"a\\u2028b\\u0085\"");
+    }
+
+    #[test]
+    fn block_style_as_kubectl_prints_it() {
+        let value = json!({"spec": {"containers": [{"name": "a", "args": ["-v", "on"], "env": []}], "x": {}}, "n": 1}); // `n` is a YAML 1.1 boolean
+        let text = to_yaml(&value).unwrap();
+        assert_eq!(
+            text,
+            "spec:\n  containers:\n  - name: a\n    args:\n    - -v\n    - \"on\"\n    env: []\n  x: {}\n\"n\": 1\n"
+        );
     }
 
     #[test]

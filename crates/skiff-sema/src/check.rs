@@ -504,6 +504,10 @@ impl<'db> Checker<'db> {
             _ => None,
         });
         for (index, binding) in lets.enumerate() {
+            // Without overrides a node's pod is its task's, whose errors the task reports.
+            if binding.overrides.is_empty() {
+                continue;
+            }
             let Some(pod) = crate::pod::node_pod(db, self.item, index as u32) else { continue };
             let task_errors = crate::pod::node_task(db, self.item, index as u32)
                 .map(|(task, _)| &crate::pod::task_pod(db, task).errors);

@@ -167,7 +167,7 @@ impl<'db> Renderer<'db> {
 
     /// `key: value` at `indent`.
     fn entry(&mut self, indent: usize, key: &str, value: &Tree<'db>, shape: Shape) {
-        let key = scalar_text(key);
+        let key = skiff_k8s::yaml::scalar(key);
         match &value.value {
             Value::Map(entries) if entries.is_empty() => {
                 let note = self.note(value.origin);
@@ -266,7 +266,7 @@ fn flow_value(node: &Node<impl Copy>) -> String {
     match &node.value {
         Value::Map(entries) => {
             let parts: Vec<String> =
-                entries.iter().map(|(k, v)| format!("{}: {}", scalar_text(k), flow_value(v))).collect();
+                entries.iter().map(|(k, v)| format!("{}: {}", skiff_k8s::yaml::scalar(k), flow_value(v))).collect();
             format!("{{{}}}", parts.join(", "))
         }
         Value::List(items) => format!("[{}]", items.iter().map(flow_value).collect::<Vec<_>>().join(", ")),
@@ -276,54 +276,7 @@ fn flow_value(node: &Node<impl Copy>) -> String {
 
 fn scalar<O>(node: &Node<O>) -> String {
     match &node.value {
-        Value::String(s) => scalar_text(s),
+        Value::String(s) => skiff_k8s::yaml::scalar(s),
         other => other.describe(),
-    }
-}
-
-/// A string as YAML: plain when every YAML reader (1.1 included) reads it back as this
-/// string, in double quotes (JSON's escapes) otherwise.
-pub fn scalar_text(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
-        // `a:b` reads as a string in block style, `a: b` or a trailing `:` as a map.
-        && !s.ends_with(':')
-        && !s.starts_with('.')
-        && (!s.starts_with('-') || s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
-        && (!s.starts_with(|c: char| c.is_ascii_digit()) || is_unit_literal(s))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
-        );
-    if plain { s.to_owned() } else { serde_json::Value::String(s.to_owned()).to_string() }
-}
-
-/// `8Gi`, `500m`, `1.5Gi`, `30s`: digits then a suffix no YAML reader takes for a number
-/// (`1e3`, `0x1F` and `0o17` are numbers to some).
-fn is_unit_literal(s: &str) -> bool {
-    let digits = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    let number = &s[..s.len() - digits.len()];
-    number.matches('.').count() <= 1
-        && !number.ends_with('.')
-        && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_alphabetic())
-        && !digits.starts_with(['e', 'E', 'x', 'X', 'o', 'O', 'b', 'B'])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::scalar_text;
-
-    #[test]
-    fn strings_that_read_as_something_else_are_quoted() {
-        let quoted =
-            ["on", "Yes", "0777", "1e3", "2", "", "a b", "-1", "- x", "~", "null", "a: b", "a:", "{x}", "0x1F"];
-        for text in quoted.into_iter().chain(["2026-01-01", "1.5", "1:20"]) {
-            assert!(scalar_text(text).starts_with('"'), "{text}");
-        }
-        let plain = ["nvidia-a100", "nvidia.com/gpu", "8Gi", "500m", "1.5Gi", "30s", "ghcr.io/acme/train:1.4"];
-        for text in plain.into_iter().chain(["NoSchedule", "-m", "--epochs"]) {
-            assert_eq!(scalar_text(text), text);
-        }
     }
 }
