@@ -12,8 +12,9 @@ use crate::locate::{self, BodyCtx, Hit, ItemAt, Located, RefRole, is_skiff_field
 use crate::symbols::{param_text, signature_text};
 use crate::{FilePosition, file};
 use skiff_k8s::merge::{Node, Value as MergeValue};
+use skiff_k8s::yaml::scalar as scalar_text;
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
-use skiff_sema::explain::{explain_pod, render_plain, scalar_text};
+use skiff_sema::explain::{explain_pod, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
 use skiff_sema::pod::{node_pod, task_pod};
 use skiff_sema::{Db, Resolution, SourceFile, parse, resolve_path};
