@@ -99,28 +99,77 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
         inputs: args.inputs.iter().cloned().collect::<BTreeMap<_, _>>(),
         workflows: args.workflows.clone(),
     };
-    let pods = match compile::build(&loaded.workspace.db, &options) {
-        Ok(pods) => pods,
-        Err(error @ (BuildError::UnknownWorkflow { .. } | BuildError::UnknownInput { .. })) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+    let result = match (&args.output_dir, args.format) {
+        (Some(dir), format) => write_files(&loaded, &options, dir, format),
+        (None, Format::Yaml) => stream_yaml(&loaded, &options),
+        (None, Format::Json) => print_list(&loaded, &options),
     };
-    let written = match &args.output_dir {
-        Some(dir) => write_files(dir, &pods, args.format),
-        None => print(&pods, args.format),
-    };
-    match written {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Err(Failure::Build(error @ (BuildError::UnknownWorkflow { .. } | BuildError::UnknownInput { .. }))) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_USAGE)
         }
+        Err(Failure::Build(error)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+        // A reader that stopped early (`skiff build | head`) is not an error of ours.
+        Err(Failure::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Output(error)) => {
+            eprintln!("error: cannot write the manifests: {error}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
+}
+
+/// Why a build stopped: the request, or writing its output.
+enum Failure {
+    Build(BuildError),
+    Output(std::io::Error),
+}
+
+impl From<BuildError> for Failure {
+    fn from(error: BuildError) -> Self {
+        Failure::Build(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure::Output(error)
+    }
+}
+
+fn other(message: String) -> Failure {
+    Failure::Output(std::io::Error::other(message))
+}
+
+/// Each Pod written as soon as it is made: a large build never holds them all.
+fn stream_yaml(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    compile::build_each(&loaded.workspace.db, options, |pod| {
+        if !first {
+            out.write_all(b"---\n")?;
+        }
+        first = false;
+        out.write_all(document(&pod.pod, Format::Yaml).map_err(other)?.as_bytes())?;
+        Ok::<(), Failure>(())
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
+    let pods = compile::build(&loaded.workspace.db, options)?;
+    let items: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().map(|p| &p.pod).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    let text = serde_json::to_string_pretty(&list).map_err(|e| other(e.to_string()))? + "\n";
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
 }
 
 fn document(pod: &k8s_openapi::api::core::v1::Pod, format: Format) -> Result<String, String> {
@@ -130,46 +179,22 @@ fn document(pod: &k8s_openapi::api::core::v1::Pod, format: Format) -> Result<Str
     }
 }
 
-fn print(pods: &[compile::CompiledPod], format: Format) -> Result<(), String> {
-    let text = match format {
-        Format::Yaml => {
-            let mut text = String::new();
-            for (i, pod) in pods.iter().enumerate() {
-                if i > 0 {
-                    text.push_str("---\n");
-                }
-                text.push_str(&document(&pod.pod, format)?);
-            }
-            text
-        }
-        Format::Json => {
-            let items: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().map(|p| &p.pod).collect();
-            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
-            serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n"
-        }
-    };
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // A reader that stopped early (`skiff build | head`) is not an error of ours.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(format!("cannot write the manifests: {error}")),
-    }
-}
-
-fn write_files(dir: &Path, pods: &[compile::CompiledPod], format: Format) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Format) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| other(format!("cannot create `{}`: {e}", dir.display())))?;
     let extension = match format {
         Format::Yaml => "yaml",
         Format::Json => "json",
     };
-    for pod in pods {
+    let mut written = 0;
+    compile::build_each(&loaded.workspace.db, options, |pod| {
         let name = pod.pod.metadata.name.as_deref().unwrap_or("pod");
         let path = dir.join(format!("{name}.{extension}"));
-        std::fs::write(&path, document(&pod.pod, format)?)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    }
-    eprintln!("wrote {} pod{} to {}", pods.len(), if pods.len() == 1 { "" } else { "s" }, dir.display());
+        let text = document(&pod.pod, format).map_err(other)?;
+        std::fs::write(&path, text).map_err(|e| other(format!("cannot write `{}`: {e}", path.display())))?;
+        written += 1;
+        Ok::<(), Failure>(())
+    })?;
+    eprintln!("wrote {written} pod{} to {}", if written == 1 { "" } else { "s" }, dir.display());
     Ok(())
 }
 

@@ -101,11 +101,27 @@ pub fn bindings<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<&'db ast::Le
 /// Compiles the workspace. Call it on a workspace without error diagnostics: a node whose pod
 /// cannot be made is a [`BuildError::BrokenNode`].
 pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, BuildError> {
+    let mut pods = Vec::new();
+    build_each(db, options, |pod| {
+        pods.push(pod);
+        Ok::<(), BuildError>(())
+    })?;
+    Ok(pods)
+}
+
+/// [`build`], handing each Pod to `emit` as soon as it is made, in order, so that a large build
+/// never holds every Pod at once. The request is checked before the first Pod is made. An error
+/// of `emit` stops the build and is returned.
+pub fn build_each<E: From<BuildError>>(
+    db: &dyn Db,
+    options: &BuildOptions,
+    mut emit: impl FnMut(CompiledPod) -> Result<(), E>,
+) -> Result<(), E> {
     let all = workflows(db);
     let known: Vec<String> = all.iter().map(|w| w.name(db).to_string()).collect();
     for name in &options.workflows {
         if !known.contains(name) {
-            return Err(BuildError::UnknownWorkflow { name: name.clone(), known });
+            return Err(BuildError::UnknownWorkflow { name: name.clone(), known }.into());
         }
     }
     let selected: Vec<ItemId<'_>> = all
@@ -115,7 +131,7 @@ pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, Bu
     let params: BTreeSet<SmolStr> =
         selected.iter().flat_map(|w| workflow_params(db, *w)).map(|p| p.name.text.clone()).collect();
     if let Some(name) = options.inputs.keys().find(|k| !params.contains(k.as_str())) {
-        return Err(BuildError::UnknownInput { name: name.clone() });
+        return Err(BuildError::UnknownInput { name: name.clone() }.into());
     }
     let namespace = options.namespace.clone().or_else(|| crate::config::project_config(db).0.namespace.clone());
 
@@ -126,7 +142,6 @@ pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, Bu
         }
     }
     let names = pod_names(nodes.iter().map(|(w, _, b)| (w.name(db).as_str(), b.name.text.as_str())));
-    let mut pods = Vec::with_capacity(nodes.len());
     for ((workflow, index, binding), name) in nodes.into_iter().zip(names) {
         let broken = |message: String| BuildError::BrokenNode {
             workflow: workflow.name(db).to_string(),
@@ -134,18 +149,18 @@ pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, Bu
             message,
         };
         let (Some(effective), Some((task, _))) = (node_pod(db, workflow, index), node_task(db, workflow, index)) else {
-            return Err(broken("the call does not name a task".into()));
+            return Err(broken("the call does not name a task".into()).into());
         };
         if let Some(error) = effective.errors.first() {
-            return Err(broken(error.message.clone()));
+            return Err(broken(error.message.clone()).into());
         }
         let inputs = node_inputs(db, workflow, index, binding, task, options);
         let json = pod_json(db, &effective, &name, namespace.as_deref(), workflow, binding, task, &inputs)
             .ok_or_else(|| broken("the pod could not be made".into()))?;
         let pod: Pod = serde_json::from_value(json).map_err(|e| broken(format!("not a valid Pod: {e}")))?;
-        pods.push(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod });
+        emit(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })?;
     }
-    Ok(pods)
+    Ok(())
 }
 
 fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {
