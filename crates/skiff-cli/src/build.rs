@@ -254,22 +254,13 @@ fn hint(name: &str, known: &[&str]) -> String {
 /// The lines with their notes aligned, file paths as the user wrote them, notes dimmed and
 /// layers colored on a terminal.
 fn render(loaded: &Loaded, lines: &[ExplainLine], color: bool) -> String {
-    let column = explain::note_column(lines);
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&line.text);
-        if let Some(note) = &line.note {
-            let pad = column.saturating_sub(line.text.chars().count()).max(2);
-            out.extend(std::iter::repeat_n(' ', pad));
-            let place = note.at.as_ref().map(|(file, line)| format!(" ({}:{line})", loaded.display_path(file)));
-            let place = place.unwrap_or_default();
-            if color {
-                out.push_str(&format!("\x1b[2m# \x1b[0m\x1b[36m{}\x1b[0m\x1b[2m{place}\x1b[0m", note.layer));
-            } else {
-                out.push_str(&format!("# {}{place}", note.layer));
-            }
+    explain::render(lines, |note| {
+        let place = note.at.as_ref().map(|(file, line)| format!(" ({}:{line})", loaded.display_path(file)));
+        let place = place.unwrap_or_default();
+        if color {
+            format!("\x1b[2m# \x1b[0m\x1b[36m{}\x1b[0m\x1b[2m{place}\x1b[0m", note.layer)
+        } else {
+            format!("# {}{place}", note.layer)
         }
-        out.push('\n');
-    }
-    out
+    })
 }

@@ -86,6 +86,12 @@ pub fn explain_pod<'db>(db: &'db dyn Db, pod: &EffectivePod<'db>) -> Vec<Explain
 
 /// The lines as text, notes as `# ...` comments aligned in one column.
 pub fn render_plain(lines: &[ExplainLine]) -> String {
+    render(lines, |note| format!("# {note}"))
+}
+
+/// The lines as text, each note written by `comment` (which adds the `#`) in one column after
+/// the YAML.
+pub fn render(lines: &[ExplainLine], mut comment: impl FnMut(&OriginNote) -> String) -> String {
     let column = note_column(lines);
     let mut out = String::new();
     for line in lines {
@@ -93,8 +99,7 @@ pub fn render_plain(lines: &[ExplainLine]) -> String {
         if let Some(note) = &line.note {
             let pad = column.saturating_sub(line.text.chars().count()).max(2);
             out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str("# ");
-            out.push_str(&note.to_string());
+            out.push_str(&comment(note));
         }
         out.push('\n');
     }

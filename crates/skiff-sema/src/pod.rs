@@ -13,8 +13,6 @@
 //! query; a node's pod adds a few small overrides on top of it and is computed on demand, so
 //! that 50,000 nodes do not each hold a tree in the database.
 
-use std::collections::BTreeSet;
-
 use skiff_k8s::BodyShape;
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
 use skiff_syntax::Span;
@@ -410,15 +408,7 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
     let Some(elements) = patch.get_path(&["spec", "containers"]).and_then(Node::as_list) else {
         return apply(pod, patch);
     };
-    let existing: BTreeSet<SmolStr> = pod
-        .tree
-        .as_ref()
-        .and_then(|t| t.0.get_path(&["spec", "containers"]))
-        .and_then(Node::as_list)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.get_path(&["name"]).and_then(Node::as_str).map(SmolStr::new))
-        .collect();
+    let existing = container_names(pod);
     let mut defaults = Vec::new();
     let mut rest = Vec::new();
     for element in elements {
@@ -435,7 +425,9 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
                 }
                 rest.push(element);
             }
-            Some(name) if !existing.contains(name) && !is_directive && element.get_path(&["image"]).is_none() => {
+            Some(name)
+                if !existing.iter().any(|n| n == name) && !is_directive && element.get_path(&["image"]).is_none() =>
+            {
                 pod.errors.push(PodError {
                     code: codes::UNMATCHED_CONTAINER,
                     message: format!("container `{name}` matches no container of the pod and has no image"),
@@ -467,9 +459,8 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
             })
             .collect();
         // Entries in the pod's own order, so `default` moves nothing.
-        let ordered = pod_order(pod, elements);
         let mut spec = Map::new();
-        spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(ordered), default.origin));
+        spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(elements), default.origin));
         let mut root = Map::new();
         root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), default.origin));
         apply(pod, &Node::new(Value::Map(root), default.origin));
@@ -484,22 +475,16 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
     apply(pod, &patch);
 }
 
-/// `elements` sorted as the pod's containers are.
-fn pod_order<'db>(pod: &EffectivePod<'db>, mut elements: Vec<Tree<'db>>) -> Vec<Tree<'db>> {
-    let order: Vec<SmolStr> = pod
-        .tree
+/// The names of the pod's containers, in the pod's order.
+fn container_names(pod: &EffectivePod<'_>) -> Vec<SmolStr> {
+    pod.tree
         .as_ref()
         .and_then(|t| t.0.get_path(&["spec", "containers"]))
         .and_then(Node::as_list)
         .into_iter()
         .flatten()
         .filter_map(|c| c.get_path(&["name"]).and_then(Node::as_str).map(SmolStr::new))
-        .collect();
-    elements.sort_by_key(|e| {
-        let name = e.get_path(&["name"]).and_then(Node::as_str);
-        order.iter().position(|n| Some(n.as_str()) == name)
-    });
-    elements
+        .collect()
 }
 
 fn apply<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {

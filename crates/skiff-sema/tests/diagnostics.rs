@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{split_fixture, workspace_of};
+use common::{fixtures, split_fixture, workspace_of};
 use skiff_sema::{RootDatabase, Severity, Workspace};
 use skiff_syntax::LineIndex;
 use std::fmt::Write;
@@ -34,13 +34,7 @@ fn annotations(text: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn every_fixture_reports_what_it_annotates() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
-    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "skiff"))
-        .collect();
-    fixtures.sort();
+    let fixtures = fixtures("diagnostics");
     assert!(fixtures.len() >= skiff_sema::codes::ALL.len(), "one fixture per code at least");
     let mut covered = std::collections::BTreeSet::new();
     for fixture in fixtures {

@@ -6,22 +6,15 @@
 
 mod common;
 
-use common::{split_fixture, workspace_of};
+use common::{fixtures, split_fixture, workspace_of};
 use skiff_sema::compile::{self, BuildOptions};
 use skiff_sema::explain::{explain_pod, render_plain};
 use skiff_sema::pod::node_pod;
 use std::fmt::Write;
-use std::path::Path;
 
 #[test]
 fn every_node_merges_as_its_fixture_says() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pods");
-    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "skiff"))
-        .collect();
-    fixtures.sort();
+    let fixtures = fixtures("pods");
     assert!(fixtures.len() >= 3);
     for fixture in fixtures {
         let files = split_fixture(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
