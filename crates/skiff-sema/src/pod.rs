@@ -550,5 +550,10 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
             }
         }
     }
-    pod.errors.extend(errors);
+    // A node's pod starts as its task's, which was finished already.
+    for error in errors {
+        if !pod.errors.contains(&error) {
+            pod.errors.push(error);
+        }
+    }
 }
