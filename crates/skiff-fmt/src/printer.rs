@@ -357,7 +357,7 @@ impl<'a> Printer<'a> {
                     return;
                 }
                 let open = ("{", Span::new(span.start, span.start + 1));
-                let close = ("}", Span::new(span.end - 1, span.end));
+                let close = ("}", Span::new(span.end.saturating_sub(1), span.end));
                 self.broken(open, &workflow.body, Stmt::span, "", Self::stmt, close);
             }
             ItemKind::Error => self.verbatim(item.span),
@@ -583,7 +583,7 @@ impl<'a> Printer<'a> {
     fn block_broken(&mut self, block: &Block) {
         let span = block.span;
         let open = ("{", Span::new(span.start, span.start + 1));
-        let close = ("}", Span::new(span.end - 1, span.end));
+        let close = ("}", Span::new(span.end.saturating_sub(1), span.end));
         self.broken(open, &block.fields, |f| f.span, "", Self::field, close);
     }
 
@@ -599,7 +599,7 @@ impl<'a> Printer<'a> {
         });
         if !inline {
             let open = ("[", Span::new(span.start, span.start + 1));
-            let close = ("]", Span::new(span.end - 1, span.end));
+            let close = ("]", Span::new(span.end.saturating_sub(1), span.end));
             self.broken(open, items, |v| v.span, ",", |p, v| p.value(v, 1), close);
         }
     }
