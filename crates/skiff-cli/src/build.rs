@@ -149,12 +149,13 @@ fn other(message: String) -> Failure {
 fn stream_yaml(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut first = true;
-    compile::build_each(&loaded.workspace.db, options, |pod| {
+    let render = |pod: compile::CompiledPod| document(&pod.pod, Format::Yaml).map_err(other);
+    compile::build_each(&loaded.workspace.db, options, render, |text| {
         if !first {
             out.write_all(b"---\n")?;
         }
         first = false;
-        out.write_all(document(&pod.pod, Format::Yaml).map_err(other)?.as_bytes())?;
+        out.write_all(text.as_bytes())?;
         Ok::<(), Failure>(())
     })?;
     out.flush()?;
@@ -186,11 +187,14 @@ fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Form
         Format::Json => "json",
     };
     let mut written = 0;
-    compile::build_each(&loaded.workspace.db, options, |pod| {
+    let render = |pod: compile::CompiledPod| {
         let name = pod.pod.metadata.name.as_deref().unwrap_or("pod");
         let path = dir.join(format!("{name}.{extension}"));
         let text = document(&pod.pod, format).map_err(other)?;
         std::fs::write(&path, text).map_err(|e| other(format!("cannot write `{}`: {e}", path.display())))?;
+        Ok::<(), Failure>(())
+    };
+    compile::build_each(&loaded.workspace.db, options, render, |()| {
         written += 1;
         Ok::<(), Failure>(())
     })?;

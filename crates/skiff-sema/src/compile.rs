@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value as Json, json};
 use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
 
-use crate::db::Db;
+use crate::db::{Db, RootDatabase};
 use crate::items::{ItemId, ItemTag, file_items, item_ast};
 use crate::pod::{EffectivePod, node_pod, node_task};
 
@@ -73,6 +73,8 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+impl std::error::Error for BuildError {}
+
 /// Every workflow of the workspace, in path order, then source order.
 pub fn workflows(db: &dyn Db) -> Vec<ItemId<'_>> {
     db.files()
@@ -100,67 +102,159 @@ pub fn bindings<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<&'db ast::Le
 
 /// Compiles the workspace. Call it on a workspace without error diagnostics: a node whose pod
 /// cannot be made is a [`BuildError::BrokenNode`].
-pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<CompiledPod>, BuildError> {
+pub fn build(db: &RootDatabase, options: &BuildOptions) -> Result<Vec<CompiledPod>, BuildError> {
     let mut pods = Vec::new();
-    build_each(db, options, |pod| {
+    build_each(db, options, Ok, |pod| {
         pods.push(pod);
         Ok::<(), BuildError>(())
     })?;
     Ok(pods)
 }
 
-/// [`build`], handing each Pod to `emit` as soon as it is made, in order, so that a large build
-/// never holds every Pod at once. The request is checked before the first Pod is made. An error
-/// of `emit` stops the build and is returned.
-pub fn build_each<E: From<BuildError>>(
-    db: &dyn Db,
+/// [`build`] as a stream, so that a large build never holds every Pod at once: each Pod goes
+/// through `render` (on any thread: a large build uses every core, each thread with its own
+/// handle on the database) and then, in order, to `emit`. The request is checked before the
+/// first Pod is made. The first error, of the build, `render` or `emit`, stops it.
+pub fn build_each<T: Send, E: From<BuildError> + Send>(
+    db: &RootDatabase,
     options: &BuildOptions,
-    mut emit: impl FnMut(CompiledPod) -> Result<(), E>,
+    render: impl Fn(CompiledPod) -> Result<T, E> + Sync,
+    mut emit: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    let all = workflows(db);
-    let known: Vec<String> = all.iter().map(|w| w.name(db).to_string()).collect();
-    for name in &options.workflows {
-        if !known.contains(name) {
-            return Err(BuildError::UnknownWorkflow { name: name.clone(), known }.into());
+    let plan = plan(db, options)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(plan.nodes.len() / CHUNK);
+    if threads <= 1 {
+        let selected = selected_workflows(db, options);
+        for (node, name) in plan.nodes.iter().zip(&plan.names) {
+            emit(render(compile_node(db, &selected, node, name, &plan.namespace, options)?)?)?;
         }
+        return Ok(());
     }
-    let selected: Vec<ItemId<'_>> = all
+    let chunks = plan.nodes.len().div_ceil(CHUNK);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // Bounded, so that fast workers cannot pile up pods the writer has not taken yet.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<Result<T, E>>)>(threads * 2);
+        for worker in 0..threads {
+            let (sender, db, plan, render, stop) = (sender.clone(), db.clone(), &plan, &render, &stop);
+            scope.spawn(move || {
+                let selected = selected_workflows(&db, options);
+                for chunk in (worker..chunks).step_by(threads) {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(plan.nodes.len());
+                    let mut rendered = Vec::with_capacity(range.len());
+                    for (node, name) in plan.nodes[range.clone()].iter().zip(&plan.names[range]) {
+                        let result = compile_node(&db, &selected, node, name, &plan.namespace, options)
+                            .map_err(E::from)
+                            .and_then(render);
+                        let failed = result.is_err();
+                        rendered.push(result);
+                        if failed {
+                            break;
+                        }
+                    }
+                    if sender.send((chunk, rendered)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        let result = (|| {
+            for (chunk, rendered) in &receiver {
+                waiting.insert(chunk, rendered);
+                while let Some(rendered) = waiting.remove(&next) {
+                    for item in rendered {
+                        emit(item?)?;
+                    }
+                    next += 1;
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        // Workers blocked on a full channel finish once it is gone.
+        drop(receiver);
+        result
+    })
+}
+
+/// Nodes compiled together by one thread: enough to make a thread worth it, few enough to keep
+/// both cores busy to the end.
+const CHUNK: usize = 64;
+
+/// What to build: every node of the selected workflows, by position, with its pod name.
+struct Plan {
+    /// (position among the selected workflows, `let` index)
+    nodes: Vec<(usize, u32)>,
+    names: Vec<String>,
+    namespace: Option<String>,
+}
+
+fn selected_workflows<'db>(db: &'db dyn Db, options: &BuildOptions) -> Vec<ItemId<'db>> {
+    workflows(db)
         .into_iter()
         .filter(|w| options.workflows.is_empty() || options.workflows.iter().any(|n| n == w.name(db).as_str()))
-        .collect();
+        .collect()
+}
+
+/// Checks the request and lists the nodes.
+fn plan(db: &dyn Db, options: &BuildOptions) -> Result<Plan, BuildError> {
+    let known: Vec<String> = workflows(db).iter().map(|w| w.name(db).to_string()).collect();
+    if let Some(name) = options.workflows.iter().find(|name| !known.contains(name)) {
+        return Err(BuildError::UnknownWorkflow { name: name.clone(), known });
+    }
+    let selected = selected_workflows(db, options);
     let params: BTreeSet<SmolStr> =
         selected.iter().flat_map(|w| workflow_params(db, *w)).map(|p| p.name.text.clone()).collect();
     if let Some(name) = options.inputs.keys().find(|k| !params.contains(k.as_str())) {
-        return Err(BuildError::UnknownInput { name: name.clone() }.into());
+        return Err(BuildError::UnknownInput { name: name.clone() });
     }
     let namespace = options.namespace.clone().or_else(|| crate::config::project_config(db).0.namespace.clone());
-
     let mut nodes = Vec::new();
-    for workflow in &selected {
+    let mut names = Vec::new();
+    for (position, workflow) in selected.iter().enumerate() {
         for (index, binding) in bindings(db, *workflow).into_iter().enumerate() {
-            nodes.push((*workflow, index as u32, binding));
+            nodes.push((position, index as u32));
+            names.push((workflow.name(db).as_str(), binding.name.text.as_str()));
         }
     }
-    let names = pod_names(nodes.iter().map(|(w, _, b)| (w.name(db).as_str(), b.name.text.as_str())));
-    for ((workflow, index, binding), name) in nodes.into_iter().zip(names) {
-        let broken = |message: String| BuildError::BrokenNode {
-            workflow: workflow.name(db).to_string(),
-            binding: binding.name.text.to_string(),
-            message,
-        };
-        let (Some(effective), Some((task, _))) = (node_pod(db, workflow, index), node_task(db, workflow, index)) else {
-            return Err(broken("the call does not name a task".into()).into());
-        };
-        if let Some(error) = effective.errors.first() {
-            return Err(broken(error.message.clone()).into());
-        }
-        let inputs = node_inputs(db, workflow, index, binding, task, options);
-        let json = pod_json(db, &effective, &name, namespace.as_deref(), workflow, binding, task, &inputs)
-            .ok_or_else(|| broken("the pod could not be made".into()))?;
-        let pod: Pod = serde_json::from_value(json).map_err(|e| broken(format!("not a valid Pod: {e}")))?;
-        emit(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })?;
+    let names = pod_names(names.into_iter());
+    Ok(Plan { nodes, names, namespace })
+}
+
+fn compile_node(
+    db: &dyn Db,
+    selected: &[ItemId<'_>],
+    &(position, index): &(usize, u32),
+    name: &str,
+    namespace: &Option<String>,
+    options: &BuildOptions,
+) -> Result<CompiledPod, BuildError> {
+    let workflow = selected[position];
+    let binding = bindings(db, workflow)[index as usize];
+    let broken = |message: String| BuildError::BrokenNode {
+        workflow: workflow.name(db).to_string(),
+        binding: binding.name.text.to_string(),
+        message,
+    };
+    let (Some(effective), Some((task, _))) = (node_pod(db, workflow, index), node_task(db, workflow, index)) else {
+        return Err(broken("the call does not name a task".into()));
+    };
+    if let Some(error) = effective.errors.first() {
+        return Err(broken(error.message.clone()));
     }
-    Ok(())
+    let inputs = node_inputs(db, workflow, index, binding, task, options);
+    let json = pod_json(db, &effective, name, namespace.as_deref(), workflow, binding, task, &inputs)
+        .ok_or_else(|| broken("the pod could not be made".into()))?;
+    let pod: Pod = serde_json::from_value(json).map_err(|e| broken(format!("not a valid Pod: {e}")))?;
+    Ok(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })
 }
 
 fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {

@@ -131,17 +131,54 @@ impl Workspace {
     }
 
     /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
+    /// A large workspace is checked on every core: each thread reads its own handle on the
+    /// same database, and salsa runs each query once however many threads ask for it.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
         let mut out: Vec<FileDiagnostic> = project_config(&self.db)
             .1
             .iter()
             .map(|d| FileDiagnostic { path: CONFIG_PATH.to_string(), diagnostic: d.clone() })
             .collect();
-        for (path, file) in self.files() {
-            for diagnostic in file_diagnostics(&self.db, file) {
-                out.push(FileDiagnostic { path: path.clone(), diagnostic: diagnostic.clone() });
-            }
+        let files = self.files();
+        let per_file = parallel_map(&self.db, &files, |db, (_, file)| file_diagnostics(db, *file).clone());
+        for ((path, _), diagnostics) in files.iter().zip(per_file) {
+            out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }
         out
     }
+}
+
+/// Below this many items, threads cost more than they save.
+const PARALLEL_THRESHOLD: usize = 16;
+
+/// `f` over `items`, results in the items' order, on up to every core when there are enough
+/// items; each thread works on its own handle of `db`.
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    db: &RootDatabase,
+    items: &[T],
+    f: impl Fn(&RootDatabase, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / PARALLEL_THRESHOLD);
+    if threads <= 1 {
+        return items.iter().map(|item| f(db, item)).collect();
+    }
+    let f = &f;
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let db = db.clone();
+                scope.spawn(move || {
+                    // Interleaved, so that large and small files spread evenly.
+                    (worker..items.len()).step_by(threads).map(|i| (i, f(&db, &items[i]))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, result) in worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results.into_iter().map(|r| r.expect("every item was mapped")).collect()
 }

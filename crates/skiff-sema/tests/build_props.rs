@@ -125,3 +125,63 @@ proptest! {
         }
     }
 }
+
+/// A workspace large enough for the build to use every core: three workflows of 100 nodes.
+fn large_workspace() -> Workspace {
+    let mut text = String::from("task step(n: int) {\n  image: \"step:1\"\n  args: [\"{{inputs.n}}\"]\n}\n");
+    for w in 0..3 {
+        text.push_str(&format!("\nworkflow w{w}() {{\n"));
+        for i in 0..100 {
+            text.push_str(&format!("  let n{i} = step(n: {i})\n"));
+            if i % 3 == 0 {
+                text.push_str(&format!("    override resources {{ limits {{ memory: {}Mi }} }}\n", i + 1));
+            }
+        }
+        text.push_str("}\n");
+    }
+    let mut workspace = Workspace::new(RootDatabase::new());
+    workspace.set_file("main.skiff", text);
+    assert!(workspace.diagnostics().is_empty());
+    workspace
+}
+
+#[test]
+fn a_build_on_every_core_is_the_build_of_each_workflow_in_order() {
+    let workspace = large_workspace();
+    let all = compile::build(&workspace.db, &BuildOptions::default()).expect("builds");
+    assert_eq!(all.len(), 300);
+    let mut one_by_one = Vec::new();
+    for w in 0..3 {
+        let options = BuildOptions { workflows: vec![format!("w{w}")], ..BuildOptions::default() };
+        one_by_one.extend(compile::build(&workspace.db, &options).expect("builds"));
+    }
+    assert_eq!(all, one_by_one);
+    let order: Vec<String> = all.iter().map(|p| format!("{}.{}", p.workflow, p.binding)).collect();
+    let expected: Vec<String> = (0..3).flat_map(|w| (0..100).map(move |i| format!("w{w}.n{i}"))).collect();
+    assert_eq!(order, expected);
+}
+
+#[test]
+fn the_first_error_stops_a_build_on_every_core() {
+    let workspace = large_workspace();
+    let mut emitted = Vec::new();
+    let result = compile::build_each(
+        &workspace.db,
+        &BuildOptions::default(),
+        |pod| {
+            if pod.binding == "n57" && pod.workflow == "w1" {
+                Err(compile::BuildError::UnknownInput { name: "x".into() })
+            } else {
+                Ok(pod.binding)
+            }
+        },
+        |binding| {
+            emitted.push(binding);
+            Ok::<(), compile::BuildError>(())
+        },
+    );
+    assert!(result.is_err());
+    // Everything before the failing pod, in order, and nothing after it.
+    assert_eq!(emitted.len(), 157);
+    assert_eq!(emitted.last().map(String::as_str), Some("n56"));
+}
