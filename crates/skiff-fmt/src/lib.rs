@@ -20,7 +20,8 @@ mod meaning;
 mod printer;
 
 pub use meaning::layout_free;
-use skiff_syntax::{Comment, Diagnostic, Parse};
+use skiff_syntax::lexer::Token;
+use skiff_syntax::{Comment, Diagnostic, Parse, Span};
 
 /// The line width, in characters, that inline lists, objects, parameters and arguments must fit.
 pub const WIDTH: usize = 100;
@@ -69,13 +70,14 @@ pub fn format_parsed(text: &str, parse: &Parse) -> Result<String, FormatError> {
     if !parse.errors.is_empty() {
         return Err(FormatError::Syntax(parse.errors.clone()));
     }
-    let out = printer::print(text, parse);
-    verify(text, parse, &out)?;
+    let tokens = skiff_syntax::lexer::lex(text).tokens;
+    let out = printer::print(text, parse, &tokens);
+    verify(text, parse, &tokens, &out)?;
     Ok(out)
 }
 
 /// The safety net: the output must mean what the input meant and hold the same comments.
-fn verify(text: &str, before: &Parse, out: &str) -> Result<(), FormatError> {
+fn verify(text: &str, before: &Parse, tokens: &[(Token<'_>, Span)], out: &str) -> Result<(), FormatError> {
     let after = skiff_syntax::parse(out);
     if let Some(error) = after.errors.first() {
         return Err(FormatError::Internal(format!(
@@ -92,7 +94,7 @@ fn verify(text: &str, before: &Parse, out: &str) -> Result<(), FormatError> {
     if texts(text, &before.comments) != texts(out, &after.comments) {
         return Err(FormatError::Internal("the output's comments differ from the input's".into()));
     }
-    if meaning::layout_free_tokens(text) != meaning::layout_free_tokens(out) {
+    if meaning::layout_free_tokens(tokens) != meaning::layout_free_tokens(&skiff_syntax::lexer::lex(out).tokens) {
         return Err(FormatError::Internal("the output's tokens differ from the input's".into()));
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
-use skiff_syntax::lexer::{Token, lex, unescape};
+use skiff_syntax::lexer::{Token, unescape};
 
 /// The tree with everything layout erased: spans (positions), whether a key was quoted,
 /// whether an object field used block sugar (`key { }` rather than `key: { }`), and spaces at
@@ -94,13 +94,12 @@ pub(crate) enum Tok<'a> {
     Other(Token<'a>),
 }
 
-/// The tokens of a text in order, without what the formatter may change: newlines, commas, a
+/// The tokens of a text (as lexed) in order, without what the formatter may change: newlines, commas, a
 /// `:` before a `{` (block sugar), and the quotes of a string that spells a name. The formatter
 /// checks on every run that these are the same before and after, so that no text is ever lost,
 /// even text the parser skipped without a word.
-pub(crate) fn layout_free_tokens(text: &str) -> Vec<Tok<'_>> {
-    let tokens: Vec<Token<'_>> =
-        lex(text).tokens.into_iter().map(|(t, _)| t).filter(|t| *t != Token::Newline).collect();
+pub(crate) fn layout_free_tokens<'a>(tokens: &[(Token<'a>, Span)]) -> Vec<Tok<'a>> {
+    let tokens: Vec<Token<'a>> = tokens.iter().map(|(t, _)| *t).filter(|t| *t != Token::Newline).collect();
     let mut out = Vec::with_capacity(tokens.len());
     for (i, token) in tokens.iter().enumerate() {
         match *token {

@@ -14,14 +14,14 @@
 use crate::meaning::is_identifier;
 use crate::{INDENT, WIDTH};
 use skiff_syntax::ast::*;
-use skiff_syntax::lexer::{self, Token};
+use skiff_syntax::lexer::Token;
 use skiff_syntax::{Comment, CommentKind, Parse, Span};
 
-pub fn print(src: &str, parse: &Parse) -> String {
-    let tokens: Vec<(Token<'_>, Span)> = lexer::lex(src).tokens;
+/// The canonical text of `src`, given its parse and its tokens (`lexer::lex(src).tokens`).
+pub fn print<'a>(src: &'a str, parse: &'a Parse, tokens: &'a [(Token<'a>, Span)]) -> String {
     let mut p = Printer {
         src,
-        tokens: &tokens,
+        tokens,
         comments: &parse.comments,
         next: 0,
         out: String::with_capacity(src.len() + src.len() / 8),
@@ -169,12 +169,15 @@ impl<'a> Printer<'a> {
     /// gets a blank line between it and the item's own doc lines.
     fn keep_doc(&mut self, item: &Item) {
         let doc: Vec<u32> = match &item.doc {
-            Some(doc) => self
-                .comments
-                .iter()
-                .filter(|c| c.kind == CommentKind::Doc && doc.span.contains(c.span.start))
-                .map(|c| c.span.start)
-                .collect(),
+            Some(doc) => {
+                let first = self.comments.partition_point(|c| c.span.start < doc.span.start);
+                self.comments[first..]
+                    .iter()
+                    .take_while(|c| doc.span.contains(c.span.start))
+                    .filter(|c| c.kind == CommentKind::Doc)
+                    .map(|c| c.span.start)
+                    .collect()
+            }
             None => Vec::new(),
         };
         let run: Vec<u32> = self.doc_run.iter().map(|(start, _)| *start).collect();
