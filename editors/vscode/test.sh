@@ -3,7 +3,9 @@
 #   1. `npm ci` (no install scripts: see .npmrc), type check (tsc) and bundle (esbuild);
 #   2. node tests (test/node): finding the server binary, the messages when it is missing or
 #      fails, the client against a stand-in server, the contributions, the snippets (which
-#      must parse with tree-sitter);
+#      must parse with tree-sitter), and the real language server (lsp.test.ts): the extension
+#      starts and stops `skiff lsp`, and the server, started with the extension's server options
+#      and the client's capabilities, publishes diagnostics and hovers an override;
 #   3. TextMate grammar tests: assertions (test/unit/*.test.skiff, vscode-tmgrammar-test) and
 #      snapshots of the examples and editors/tests/cases (test/snapshots.sh);
 #   4. `vsce package` into a temporary directory, and the .vsix holds what the extension needs;
@@ -14,6 +16,8 @@
 # Usage: editors/vscode/test.sh [path/to/tree-sitter]
 #   default: the repository's .tools/bin/tree-sitter, else `tree-sitter` on PATH.
 #   SKIFF_NPM_CI=0 skips `npm ci` when node_modules is already installed (for quick runs).
+#   SKIFF_BIN is the `skiff` binary the language-server test runs (`cargo xtask test` builds it
+#   and sets it); default: the repository's target/debug/skiff (cargo build -p skiff-cli).
 # Needs node >= 20 with npm (the npm registry, or npm's cache, for `npm ci`) and a C compiler.
 set -euo pipefail
 
@@ -24,6 +28,12 @@ repo_root=$(cd -- "$vscode_dir/../.." && pwd)
 source "$repo_root/editors/lib.sh"
 skiff_tree_sitter vscode/test.sh "${1:-}"
 command -v npm >/dev/null || { echo "vscode/test.sh: npm is needed" >&2; exit 2; }
+
+skiff_bin=${SKIFF_BIN:-$repo_root/target/debug/skiff}
+if [[ ! -x $skiff_bin ]]; then
+  echo "vscode/test.sh: no skiff binary at $skiff_bin: build it with \`cargo build -p skiff-cli\`, or set SKIFF_BIN" >&2
+  exit 2
+fi
 
 skiff_scratch
 t0=$SECONDS
@@ -45,7 +55,7 @@ npm run -s build >"$log" 2>&1 || fail "esbuild"
 step_done "build"
 
 echo "==> node tests"
-SKIFF_TREE_SITTER=$ts node --test out-test/test/node/ >"$log" 2>&1 || fail "node tests"
+SKIFF_TREE_SITTER=$ts SKIFF_BIN=$skiff_bin node --test out-test/test/node/ >"$log" 2>&1 || fail "node tests"
 node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log")
 node_skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log")
 [[ ${node_pass:-0} -gt 0 ]] || fail "no node test ran"
@@ -92,4 +102,4 @@ fi
 grep -q "TextMate says number .*tree-sitter says unit" "$log" || fail "the control run failed for another reason"
 step_done "compare"
 
-echo "vscode OK: ${node_pass} node tests, ${#unit_files[@]} grammar assertion files, ${snapshots} snapshots, .vsix ${vsix_kb} KB, token classes agree (${agreement}) ($((SECONDS - started))s: ${timing[*]})"
+echo "vscode OK: ${node_pass} node tests (the language server: $skiff_bin), ${#unit_files[@]} grammar assertion files, ${snapshots} snapshots, .vsix ${vsix_kb} KB, token classes agree (${agreement}) ($((SECONDS - started))s: ${timing[*]})"

@@ -71,9 +71,9 @@ fn test(root: &Path) -> ExitCode {
         // What `skiff build` emits, checked by tools that are not skiff's: kubernetes-validate
         // (strict, Kubernetes 1.37) and PyYAML (a YAML 1.1 reader).
         let python = install_manifest_checkers(root)?;
-        cargo(root, &["build", "--quiet", "--bin", "skiff"])?;
+        let skiff = build_skiff(root)?;
         let script = root.join("tests/manifests/check_manifests.py");
-        status(Command::new(python).arg(script).arg(root.join("target/debug/skiff")).arg(root.join("examples")))
+        status(Command::new(python).arg(script).arg(skiff).arg(root.join("examples")))
     });
     run("grammar", &|| {
         let tree_sitter = install_tree_sitter(root)?;
@@ -81,18 +81,21 @@ fn test(root: &Path) -> ExitCode {
     });
     run("editors", &|| {
         let tree_sitter = install_tree_sitter(root)?;
-        status(Command::new("bash").arg(root.join("editors/test.sh")).arg(tree_sitter).current_dir(root))
+        // The VS Code test starts the real language server with the extension's server options.
+        let skiff = build_skiff(root)?;
+        status(
+            Command::new("bash")
+                .arg(root.join("editors/test.sh"))
+                .arg(tree_sitter)
+                .env("SKIFF_BIN", skiff)
+                .current_dir(root),
+        )
     });
     run("lsp", &|| {
         // The language server in headless Neovim, configured by editors/nvim (the protocol
         // itself is tested by crates/skiff-cli/tests/lsp.rs in the rust tests).
-        cargo(root, &["build", "--quiet", "--bin", "skiff"])?;
-        status(
-            Command::new("bash")
-                .arg(root.join("editors/nvim/test-lsp.sh"))
-                .arg(root.join("target/debug/skiff"))
-                .current_dir(root),
-        )
+        let skiff = build_skiff(root)?;
+        status(Command::new("bash").arg(root.join("editors/nvim/test-lsp.sh")).arg(skiff).current_dir(root))
     });
     run("oracle", &|| {
         // The strategic-merge engine against `kubectl patch --local` on thousands of random cases.
@@ -109,6 +112,12 @@ fn test(root: &Path) -> ExitCode {
     let failed = stages.iter().filter(|s| !s.ok).count();
     println!("stages: {} passed, {} failed", stages.len() - failed, failed);
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Builds the `skiff` binary (debug) and returns its path.
+fn build_skiff(root: &Path) -> Result<PathBuf, String> {
+    cargo(root, &["build", "--quiet", "--bin", "skiff"])?;
+    Ok(root.join("target/debug/skiff"))
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {

@@ -17,7 +17,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
 } from 'vscode-languageclient/node';
-import { failedServerMessage, missingServerMessage, resolveServer, SERVER_PATH_SETTING } from './server';
+import { failedServerMessage, missingServerMessage, resolveServer, SERVER_PATH_SETTING, serverOptions } from './server';
 
 let client: SkiffLanguageClient | undefined;
 let output: RecordingChannel | undefined;
@@ -85,12 +85,7 @@ async function start(): Promise<void> {
   const command = resolved.path;
   log(`starting ${command} lsp`);
 
-  // No `transport`: with TransportKind.stdio the client would add `--stdio` to the arguments.
-  const serverOptions: ServerOptions = {
-    command,
-    args: ['lsp'],
-    options: { cwd: folder, env: { ...process.env, ...extraEnv } },
-  };
+  const server: ServerOptions = serverOptions(command, { cwd: folder, env: process.env, extraEnv });
   let running = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -110,7 +105,7 @@ async function start(): Promise<void> {
     errorHandler: new SkiffErrorHandler(() => running, command),
   };
 
-  const c = new SkiffLanguageClient('skiff', 'skiff language server', serverOptions, clientOptions);
+  const c = new SkiffLanguageClient('skiff', 'skiff language server', server, clientOptions);
   // Failures once the server has run (a restart that fails); start() reports the others.
   c.onFatalError = (detail) => {
     if (running) report(failedServerMessage(command, detail));

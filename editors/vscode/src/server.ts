@@ -1,5 +1,6 @@
 // Finding the `skiff` binary and wording what to do when it is missing. No `vscode` import, so
-// that this module is tested with node's own test runner (test/unit/server.test.ts).
+// that this module is tested with node's own test runner (test/node/server.test.ts, and
+// test/node/lsp.test.ts, which starts the real `skiff lsp` with serverOptions).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -87,4 +88,24 @@ export function failedServerMessage(command: string, detail: string): string {
     `\`lsp\` command: rebuild it with \`${INSTALL_COMMAND}\`, or check the setting \`${SERVER_PATH_SETTING}\`. ` +
     `The "skiff" output channel has the server's messages.`
   );
+}
+
+/** How the client starts the server: `<binary> lsp` over stdio (vscode-languageclient's `Executable`). */
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  options: { cwd?: string; env: Record<string, string | undefined> };
+}
+
+/**
+ * The server options the extension gives vscode-languageclient: the resolved binary with the
+ * argument `lsp`, run in the first workspace folder with the editor's environment plus the
+ * setting `skiff.server.extraEnv`. No `transport`: with TransportKind.stdio the client would add
+ * `--stdio` to the arguments, which `skiff lsp` does not take.
+ */
+export function serverOptions(
+  command: string,
+  opts: { cwd?: string; env: Record<string, string | undefined>; extraEnv?: Record<string, string> },
+): ServerCommand {
+  return { command, args: ['lsp'], options: { cwd: opts.cwd, env: { ...opts.env, ...(opts.extraEnv ?? {}) } } };
 }

@@ -2,127 +2,15 @@
 // for the `vscode` module: what the user sees when the server binary is missing, when it starts
 // but `skiff lsp` fails (a skiff without the language server), and when a server answers.
 //
-// The stand-in implements the handful of calls the extension makes and answers any other
-// property with an inert stub, which is enough for vscode-languageclient to start a server.
+// The stand-in for `vscode` is test/node/vscode-stub.ts.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import Module = require('node:module');
+import { loadExtension, state } from './vscode-stub';
 
-type Listener = (e: { affectsConfiguration(section: string): boolean }) => unknown;
-
-const state = {
-  errors: [] as string[],
-  log: [] as string[],
-  settings: {} as Record<string, unknown>,
-  commands: new Map<string, (...args: unknown[]) => unknown>(),
-  configListeners: [] as Listener[],
-};
-
-/** An inert object: any property is another stub, calling or constructing one gives a stub. */
-function stub(name: string): any {
-  const target = function () {} as any;
-  return new Proxy(target, {
-    get(_t, prop) {
-      if (prop === 'then') return undefined;
-      if (prop === Symbol.toPrimitive) return () => `[stub ${name}]`;
-      if (prop === Symbol.iterator) return function* () {};
-      if (prop === 'dispose') return () => {};
-      if (prop === 'length') return 0;
-      return stub(`${name}.${String(prop)}`);
-    },
-    apply: () => stub(`${name}()`),
-    construct: () => stub(`new ${name}`),
-  });
-}
-
-const disposable = { dispose() {} };
-
-class EventEmitter<T> {
-  private listeners: ((e: T) => unknown)[] = [];
-  event = (listener: (e: T) => unknown) => {
-    this.listeners.push(listener);
-    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
-  };
-  fire(e: T) {
-    for (const l of this.listeners) l(e);
-  }
-  dispose() {}
-}
-
-const vscode: Record<string, unknown> = {
-  version: '1.90.0',
-  EventEmitter,
-  Disposable: Object.assign(
-    class {
-      constructor(private readonly f: () => void) {}
-      dispose() {
-        this.f?.();
-      }
-    },
-    { from: () => disposable },
-  ),
-  window: new Proxy(
-    {
-      createOutputChannel: (name: string) =>
-        new Proxy(
-          { name, appendLine: (l: string) => state.log.push(l), append: (l: string) => state.log.push(l), show() {}, dispose() {} },
-          { get: (t: any, p) => (p in t ? t[p] : stub(`output.${String(p)}`)) },
-        ),
-      showErrorMessage: (message: string) => {
-        state.errors.push(message);
-        return Promise.resolve(undefined);
-      },
-      visibleTextEditors: [],
-      onDidChangeVisibleTextEditors: () => disposable,
-      onDidChangeActiveTextEditor: () => disposable,
-    },
-    { get: (t: any, p) => (p in t ? t[p] : stub(`window.${String(p)}`)) },
-  ),
-  workspace: new Proxy(
-    {
-      workspaceFolders: undefined,
-      textDocuments: [],
-      notebookDocuments: [],
-      getConfiguration: (section?: string) => ({
-        get: (key: string, fallback?: unknown) => {
-          const full = section ? `${section}.${key}` : key;
-          return full in state.settings ? state.settings[full] : fallback;
-        },
-      }),
-      onDidChangeConfiguration: (l: Listener) => {
-        state.configListeners.push(l);
-        return disposable;
-      },
-      createFileSystemWatcher: () => stub('watcher'),
-    },
-    { get: (t: any, p) => (p in t ? t[p] : stub(`workspace.${String(p)}`)) },
-  ),
-  commands: new Proxy(
-    {
-      registerCommand: (id: string, f: (...args: unknown[]) => unknown) => {
-        state.commands.set(id, f);
-        return disposable;
-      },
-      executeCommand: () => Promise.resolve(undefined),
-    },
-    { get: (t: any, p) => (p in t ? t[p] : stub(`commands.${String(p)}`)) },
-  ),
-};
-const vscodeModule = new Proxy(vscode, { get: (t: any, p) => (p in t ? t[p] : stub(`vscode.${String(p)}`)) });
-
-const load = (Module as any)._load;
-(Module as any)._load = function (request: string, ...rest: unknown[]) {
-  if (request === 'vscode') return vscodeModule;
-  return load.call(this, request, ...rest);
-};
-
-const extensionPath = path.resolve(__dirname, '..', '..', '..', 'dist', 'extension.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const extension = require(extensionPath) as { activate(ctx: unknown): Promise<void>; deactivate(): Promise<void> };
+const extension = loadExtension();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-vscode-ext-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

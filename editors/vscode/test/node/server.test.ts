@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { failedServerMessage, INSTALL_COMMAND, missingServerMessage, resolveServer, SERVER_PATH_SETTING } from '../../src/server';
+import {
+  failedServerMessage,
+  INSTALL_COMMAND,
+  missingServerMessage,
+  resolveServer,
+  SERVER_PATH_SETTING,
+  serverOptions,
+} from '../../src/server';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -97,4 +104,18 @@ test('the messages name the setting and the install command', () => {
   assert.equal(INSTALL_COMMAND, 'cargo install --path crates/skiff-cli');
   assert.equal(SERVER_PATH_SETTING, 'skiff.server.path');
   assert.ok(failedServerMessage('/usr/bin/skiff', 'exit code 2').includes('`/usr/bin/skiff lsp`'));
+});
+
+test('the server options: `lsp` over stdio, in the folder, with the extra environment on top', () => {
+  const env = { PATH: '/usr/bin', RUST_LOG: 'info' };
+  const opts = serverOptions('/opt/skiff', { cwd: '/work/repo', env, extraEnv: { RUST_LOG: 'debug', SKIFF_X: '1' } });
+  assert.deepEqual(opts, {
+    command: '/opt/skiff',
+    args: ['lsp'],
+    options: { cwd: '/work/repo', env: { PATH: '/usr/bin', RUST_LOG: 'debug', SKIFF_X: '1' } },
+  });
+  assert.equal(env.RUST_LOG, 'info', 'the environment given is not changed');
+  // No `transport` key: vscode-languageclient would add `--stdio` for TransportKind.stdio.
+  assert.ok(!('transport' in opts));
+  assert.deepEqual(serverOptions('skiff', { env: {} }).options, { cwd: undefined, env: {} });
 });
