@@ -9,7 +9,11 @@
 //! - a comment anywhere else (inside a type or a value printed on one line, after `key:` before a
 //!   value on the next line) moves to the end of the line the printer is on.
 //!
-//! A list, object, parameter list or argument list holding a comment never goes on one line.
+//! When several comments end up at the end of one line, the first stays there and the others
+//! go on their own lines below it, at the indentation of what follows them, which is where the
+//! first rule keeps them the next time. A list, object, parameter list or argument list holding
+//! a comment never goes on one line. A `///` comment that lands on the line above an item's doc
+//! comment is kept apart from it by a blank line, so that the item's docs stay what they were.
 
 use crate::meaning::is_identifier;
 use crate::{INDENT, WIDTH};
