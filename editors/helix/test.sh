@@ -9,10 +9,14 @@
 #   4. install.sh into a temporary config directory: it keeps what languages.toml had, adds
 #      skiff once (a second run changes nothing), and the parser it builds runs the queries;
 #   5. Helix's highlights give the same token classes as the TextMate grammar (and so as the
-#      grammar's own highlights.scm), with editors/tests/compare_tokens.mjs.
+#      grammar's own highlights.scm), with editors/tests/compare_tokens.mjs;
+#   6. the language server entry runs: `skiff` with languages.toml's args accepts `--help`, and
+#      answers `initialize` (hover among its capabilities), `shutdown` and `exit` as Helix
+#      sends them.
 #
 # Usage: editors/helix/test.sh [path/to/tree-sitter]
 #   default: the repository's .tools/bin/tree-sitter, else `tree-sitter` on PATH.
+#   SKIFF_BIN is the `skiff` binary of step 6 (default: the repository's target/debug/skiff).
 # Needs python3 >= 3.11, a C compiler, and for step 5 `npm ci` done in editors/vscode.
 set -euo pipefail
 
@@ -179,4 +183,50 @@ else
   compare_note="token comparison skipped: run npm ci in editors/vscode (editors/test.sh does)"
 fi
 
-echo "helix OK: languages.toml valid, ${#queries[@]} queries compile, ${captures} highlight captures without overlap, install.sh works, ${compare_note} ($((SECONDS - started))s)"
+echo "==> the language server entry runs"
+skiff_bin=${SKIFF_BIN:-$repo_root/target/debug/skiff}
+[[ -x $skiff_bin ]] || { : >"$log"; fail "no skiff binary at $skiff_bin: build it with \`cargo build -p skiff-cli\`, or set SKIFF_BIN"; }
+python3 - "$helix_dir/languages.toml" "$skiff_bin" "$repo_root" >"$log" 2>&1 <<'EOF' || fail "the language server entry of languages.toml"
+import json, signal, subprocess, sys, tomllib
+signal.alarm(60)  # a server that does not answer fails the test instead of hanging it
+cfg = tomllib.loads(open(sys.argv[1], encoding="utf-8").read())
+server = cfg["language-server"]["skiff-lsp"]
+skiff, repo = sys.argv[2], sys.argv[3]
+assert server["command"] == "skiff", server
+argv = [skiff, *server["args"]]
+help = subprocess.run([*argv, "--help"], capture_output=True, text=True, timeout=30)
+assert help.returncode == 0, f"{argv} --help exited {help.returncode}: {help.stderr}"
+assert "Usage: skiff lsp" in help.stdout, help.stdout
+def send(proc, msg):
+    body = json.dumps(msg).encode()
+    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    proc.stdin.flush()
+def reply(proc, id):
+    while True:
+        length = None
+        while (line := proc.stdout.readline().strip()):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        assert length is not None, "the server closed its output"
+        msg = json.loads(proc.stdout.read(length))
+        if msg.get("id") == id and "method" not in msg:
+            assert "result" in msg, msg
+            return msg["result"]
+# As Helix does: initialize, wait for its result, initialized; at the end shutdown, then exit.
+proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=repo)
+send(proc, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "processId": None, "rootUri": "file://" + repo, "clientInfo": {"name": "helix", "version": "25.07"},
+    "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown"]}}}}})
+init = reply(proc, 1)
+assert init["capabilities"]["hoverProvider"], init
+assert init["serverInfo"]["name"] == "skiff", init
+send(proc, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+send(proc, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+assert reply(proc, 2) is None
+send(proc, {"jsonrpc": "2.0", "method": "exit"})
+proc.stdin.close()
+assert proc.wait(timeout=30) == 0, proc.stderr.read().decode()
+print("ok")
+EOF
+
+echo "helix OK: languages.toml valid, the server entry runs ($skiff_bin lsp), ${#queries[@]} queries compile, ${captures} highlight captures without overlap, install.sh works, ${compare_note} ($((SECONDS - started))s)"
