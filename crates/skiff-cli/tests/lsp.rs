@@ -1,151 +1,12 @@
 //! The language server over the real protocol: `skiff lsp` as a child process, JSON-RPC on its
 //! stdin and stdout, the way an editor talks to it.
 
+mod common;
+
+use common::lsp::{Server, TIMEOUT, initialize, open, position, uri};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: i64,
-    /// Notifications read while waiting for something else.
-    notifications: Vec<Value>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skiff"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start skiff lsp");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, messages) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("a Content-Length header")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if tx.send(serde_json::from_slice(&body).expect("the server writes JSON")).is_err() {
-                    return;
-                }
-            }
-        });
-        Server { child, stdin, messages, next_id: 0, notifications: Vec::new() }
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Reads the next message, answering the server's own requests (watcher registration).
-    fn next(&mut self) -> Value {
-        let message = match self.messages.recv_timeout(TIMEOUT) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in {TIMEOUT:?}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-        };
-        if message.get("method").is_some() && message.get("id").is_some() {
-            let id = message["id"].clone();
-            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
-        }
-        message
-    }
-
-    /// Sends a request and returns its whole response (`result` or `error`).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let message = self.next();
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
-                return message;
-            }
-            if message.get("id").is_none() {
-                self.notifications.push(message);
-            }
-        }
-    }
-
-    fn result(&mut self, method: &str, params: Value) -> Value {
-        let response = self.request(method, params);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
-        response["result"].clone()
-    }
-
-    /// Waits for the diagnostics of `uri` at `version`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let found = self.notifications.iter().position(|n| {
-                n["method"] == "textDocument/publishDiagnostics"
-                    && n["params"]["uri"] == uri
-                    && n["params"]["version"] == version
-            });
-            if let Some(at) = found {
-                let n = self.notifications.remove(at);
-                return n["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-            assert!(started.elapsed() < TIMEOUT, "no diagnostics for {uri} version {version}");
-            let message = self.next();
-            if message.get("id").is_none() {
-                self.notifications.push(message);
-            }
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// A UTF-16 position of the `nth` occurrence of `needle` in `text` (plus `delta` UTF-16 units).
-fn position(text: &str, needle: &str, delta: u32) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} in the text"));
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[..at].matches('\n').count();
-    let character = text[line_start..at].encode_utf16().count() as u32 + delta;
-    json!({"line": line, "character": character})
-}
 
 const MAIN: &str = r#"// Façade ☕: the seed, with text that is not ASCII (𝔊 is two UTF-16 units).
 import "lib/gpu.skiff" as gpu
@@ -183,27 +44,6 @@ fn workspace(name: &str) -> PathBuf {
     std::fs::write(dir.join("train.skiff"), MAIN).unwrap();
     std::fs::write(dir.join("lib/gpu.skiff"), GPU).unwrap();
     dir.canonicalize().unwrap()
-}
-
-fn initialize(server: &mut Server, root: &Path) -> Value {
-    let result = server.result(
-        "initialize",
-        json!({
-            "processId": null,
-            "rootUri": uri(root),
-            "workspaceFolders": [{"uri": uri(root), "name": "test"}],
-            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
-        }),
-    );
-    server.notify("initialized", json!({}));
-    result
-}
-
-fn open(server: &mut Server, uri: &str, text: &str) {
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "skiff", "version": 1, "text": text}}),
-    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! What the end-to-end tests of the `skiff` binary share: running it, and scratch workspaces.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod lsp;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
