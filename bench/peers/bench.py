@@ -3,7 +3,7 @@
 
   bench.py WORK_DIR [--runs N]
 
-WORK_DIR is what gen.py wrote. Tools are found in the repository's project-local folders
+WORK_DIR is what gen.py wrote. skiff is target/release/skiff, or $SKIFF_BIN. Tools are found in the repository's project-local folders
 (target/release/skiff, .tools/bin, bench/peers/node_modules, .venv) and on PATH for Debian's
 jsonnet. A tool that is missing, fails, or whose output differs from skiff's is reported and
 not timed. Runs are interleaved (round after round, each tool once a round), so every tool sees
@@ -40,7 +40,7 @@ def version(cmd):
 def tools(work):
     """(name, version, cwd, argv) for each tool that is installed; (name, reason) otherwise."""
     found, missing = [], []
-    skiff = tool("target/release/skiff")
+    skiff = os.environ.get("SKIFF_BIN") or tool("target/release/skiff")
     jrsonnet = tool(".tools/bin/jrsonnet")
     jsonnet = shutil.which("jsonnet")
     nickel = tool(".tools/bin/nickel")
