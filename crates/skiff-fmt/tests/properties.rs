@@ -228,3 +228,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn text_the_parser_skips_is_never_dropped() {
+    // The parser accepts `junk` glued after a field that ends in a block and leaves it out of the
+    // tree without an error; formatting must refuse the file rather than lose the word. (Once
+    // the parser reports it, the refusal is a syntax error.)
+    let text = "pod_template p {\n  nodeSelector {} junk\n}\n";
+    assert!(skiff_fmt::format(text).is_err(), "{:?}", skiff_fmt::format(text));
+}
