@@ -162,14 +162,36 @@ fn stream_yaml(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The `v1` `List` streamed like the YAML: each Pod printed (on any core) as soon as it is made,
+/// indented into the List; the same text as printing the whole List at once.
 fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
-    let pods = compile::build(&loaded.workspace.db, options)?;
-    let items: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().map(|p| &p.pod).collect();
-    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
-    let text = serde_json::to_string_pretty(&list).map_err(|e| other(e.to_string()))? + "\n";
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    const HEAD: &[u8] = b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [";
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    // JSON text has no raw newline inside a string: every line of a Pod is indented as a whole.
+    let render = |pod: compile::CompiledPod| {
+        let text = serde_json::to_string_pretty(&pod.pod).map_err(|e| other(e.to_string()))?;
+        let mut indented = String::with_capacity(text.len() + text.len() / 8);
+        for line in text.lines() {
+            indented.push_str("\n    ");
+            indented.push_str(line);
+        }
+        Ok::<String, Failure>(indented)
+    };
+    // Nothing is written before the first Pod: a request refused before it prints nothing.
+    compile::build_each(&loaded.workspace.db, options, render, |text| {
+        out.write_all(if first { HEAD } else { b"," })?;
+        first = false;
+        out.write_all(text.as_bytes())?;
+        Ok::<(), Failure>(())
+    })?;
+    if first {
+        out.write_all(HEAD)?;
+        out.write_all(b"]\n}\n")?;
+    } else {
+        out.write_all(b"\n  ]\n}\n")?;
+    }
+    out.flush()?;
     Ok(())
 }
 

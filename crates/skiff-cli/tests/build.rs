@@ -114,6 +114,22 @@ fn builds_are_byte_for_byte_deterministic_and_yaml_is_the_json() {
     }
 }
 
+/// The JSON `List` is streamed Pod by Pod; its text is still exactly the whole `List` printed by
+/// serde_json at once, with Pods and without.
+#[test]
+fn the_streamed_json_list_is_the_list_pretty_printed() {
+    let empty = scratch("json-list-empty", &[("main.skiff", b"// no workflow\n")]);
+    for (args, dir) in
+        [(["build", "--format", "json", "examples"], repo()), (["build", "--format", "json", "."], empty)]
+    {
+        let output = skiff(&args, &dir);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = stdout(&output);
+        let list: Value = serde_json::from_str(&text).expect("one JSON document");
+        assert_eq!(text, serde_json::to_string_pretty(&list).unwrap() + "\n");
+    }
+}
+
 #[test]
 fn output_dir_gets_one_file_per_pod() {
     let out = scratch("build-out", &[]);
