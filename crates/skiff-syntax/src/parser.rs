@@ -215,9 +215,14 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
     what: &'static str,
 ) -> P![(Vec<O>, SimpleSpan)] {
     let checked = entry.clone().recover_with(via_parser(recover.clone())).map_with(|o, e| (o, e.span()));
-    let glued = entry.or(recover).map_with(|o, e| (o, e.span()));
-    let following =
-        choice((separator.clone().ignore_then(checked.clone()).map(|o| (o, true)), glued.map(|o| (o, false))));
+    // After an entry that ends in a block, the next may follow on the same line; text there
+    // that is no entry is skipped like any other, and reported (`parsed` is false).
+    let glued = choice((entry.map(|o| (o, true)), recover.map(|o| (o, false))))
+        .map_with(|(o, parsed), e| ((o, e.span()), parsed));
+    let following = choice((
+        separator.clone().ignore_then(checked.clone()).map(|o| (o, true, true)),
+        glued.map(|(o, parsed)| (o, false, parsed)),
+    ));
     just(open)
         .map_with(|_, e| e.span())
         .then_ignore(sep().or_not())
@@ -226,10 +231,11 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
         .then_ignore(separator.or_not())
         .then(just(close).or_not())
         .validate(move |(((open_span, first), rest), closed), e, emitter| {
-            let entries: Vec<((O, SimpleSpan), bool)> = first.map(|f| (f, true)).into_iter().chain(rest).collect();
+            let entries: Vec<((O, SimpleSpan), bool, bool)> =
+                first.map(|f| (f, true, true)).into_iter().chain(rest).collect();
             for pair in entries.windows(2) {
-                let ((before, before_span), _) = &pair[0];
-                let ((_, after_span), separated) = &pair[1];
+                let ((before, before_span), _, _) = &pair[0];
+                let ((_, after_span), separated, parsed) = &pair[1];
                 if !separated && !ends_in_block(before) {
                     emitter.emit(Er::coded(
                         codes::MISSING_SEPARATOR,
@@ -237,10 +243,17 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
                         &format!("expected a newline or `,` before this {what}"),
                         Some((before_span.end, ",", "insert a comma")),
                     ));
+                } else if !parsed {
+                    emitter.emit(Er::coded(
+                        codes::UNEXPECTED_TOKEN,
+                        *after_span,
+                        &format!("expected a {what} here; this text is skipped"),
+                        None,
+                    ));
                 }
             }
             if closed.is_none() {
-                let at = entries.last().map_or(open_span.end, |((_, s), _)| s.end);
+                let at = entries.last().map_or(open_span.end, |((_, s), _, _)| s.end);
                 emitter.emit(Er::coded(
                     codes::UNCLOSED_DELIMITER,
                     open_span,
@@ -248,7 +261,7 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
                     Some((at, close_text, &format!("insert `{close_text}`"))),
                 ));
             }
-            (entries.into_iter().map(|((o, _), _)| o).collect(), e.span())
+            (entries.into_iter().map(|((o, _), _, _)| o).collect(), e.span())
         })
 }
 
