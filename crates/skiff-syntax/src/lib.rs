@@ -42,7 +42,13 @@ pub fn parse(src: &str) -> Parse {
     let error_tokens: Vec<Span> =
         lexed.tokens.iter().filter(|(t, _)| *t == lexer::Token::Error).map(|(_, s)| *s).collect();
     let mut errors = lexed.errors;
-    errors.extend(parse_errors.into_iter().filter(|e| !error_tokens.iter().any(|t| t.touches(e.span.start))));
+    // (Tokens are in order and do not overlap: the one that could touch is found by bisection,
+    // so that a file of many errors is not a product of its errors and its bad tokens.)
+    let at_error_token = |offset: u32| {
+        let first_not_before = error_tokens.partition_point(|t| t.end < offset);
+        error_tokens.get(first_not_before).is_some_and(|t| t.touches(offset))
+    };
+    errors.extend(parse_errors.into_iter().filter(|e| !at_error_token(e.span.start)));
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
     Parse { file: SourceFile { items }, comments: lexed.comments, errors }
@@ -54,7 +60,10 @@ fn attach_docs(src: &str, items: &mut [ast::Item], comments: &[Comment]) {
         let item_start = item.span.start as usize;
         let mut cursor = item_start;
         let mut lines: Vec<Span> = Vec::new();
-        for comment in comments.iter().rev().skip_while(|c| c.span.start as usize >= item_start) {
+        // Comments are in order: those before the item are found by bisection, not by walking
+        // back over every comment of the file for every item.
+        let before = comments.partition_point(|c| (c.span.start as usize) < item_start);
+        for comment in comments[..before].iter().rev() {
             let between = &src[comment.span.end as usize..cursor];
             let adjacent = between.chars().all(char::is_whitespace) && between.matches('\n').count() == 1;
             if comment.kind != CommentKind::Doc || !adjacent {
