@@ -103,17 +103,28 @@ def main():
     expected = None
     for name, ver, cwd, argv in found:
         out = os.path.join(outs, name.split()[0] + ".json")
-        if run_once(cwd, argv, out) is None:
+        ok = run_once(cwd, argv, out) is not None
+        if not ok and name == "skiff":
+            sys.exit(f"skiff failed: {open(out + '.err').read().strip()[:2000]}")
+        if not ok:
             print(f"-- {name}: failed ({open(out + '.err').read().strip()[:400]}); left out")
             missing.append((name, "failed to run"))
             continue
+        try:
+            pods = compare.items(out)
+        except (ValueError, KeyError, TypeError) as e:
+            if name == "skiff":
+                sys.exit(f"skiff printed no JSON List: {e}")
+            print(f"-- {name}: printed no JSON List ({e}); not timed")
+            missing.append((name, "output is not a JSON List"))
+            continue
         if expected is None:
-            expected = compare.items(out)
+            expected = pods
             size = os.path.getsize(out)
             print(f"skiff: {len(expected)} pods, {size / 1e6:.1f} MB of JSON as printed")
             checked.append((name, ver, cwd, argv))
             continue
-        d = compare.diff(expected, compare.items(out))
+        d = compare.diff(expected, pods)
         if d:
             print(f"-- {name}: output differs from skiff's: {d}; not timed")
             missing.append((name, "output differs"))
