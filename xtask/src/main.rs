@@ -226,7 +226,8 @@ fn install_cargo_fuzz(root: &Path) -> Result<PathBuf, String> {
 }
 
 /// The `fuzz` stage: seeds the corpora (`fuzz/seed.py`), builds the targets once, then runs each
-/// for `SKIFF_FUZZ_SECONDS` (default 60) seconds. `cargo fuzz` needs nightly features: on a
+/// for `SKIFF_FUZZ_SECONDS` seconds (default 30, so that the whole test command stays under 30
+/// minutes on two cores; longer runs are for `cargo xtask fuzz`). `cargo fuzz` needs nightly features: on a
 /// stable toolchain `RUSTC_BOOTSTRAP=1` unlocks them. The build is instrumented for coverage but
 /// without AddressSanitizer (`--sanitizer none`): skiff is safe Rust, and the sanitizer doubles
 /// a cold build that already takes minutes on two cores, and halves the executions per second.
@@ -236,7 +237,7 @@ fn fuzz(root: &Path) -> Result<(), String> {
     // The fuzz workspace is not the main one: `cargo fmt --all` at the root does not see it.
     cargo(root, &["fmt", "--manifest-path", "fuzz/Cargo.toml", "--all", "--check"])?;
     status(Command::new("python3").arg(root.join("fuzz/seed.py")).current_dir(root))?;
-    let seconds = std::env::var("SKIFF_FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
+    let seconds = std::env::var("SKIFF_FUZZ_SECONDS").unwrap_or_else(|_| "30".into());
     // The same flags for build and run, or `run` rebuilds.
     let flags = ["--sanitizer", "none", "--codegen-units", "16"];
     let fuzz = |args: &[&str]| {

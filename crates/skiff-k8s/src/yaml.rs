@@ -83,13 +83,26 @@ fn is_block(value: &serde_json::Value) -> bool {
     }
 }
 
+/// The longest key written as `key: value`; YAML readers refuse implicit keys over 1024
+/// characters.
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 fn write_map(out: &mut String, map: &serde_json::Map<String, serde_json::Value>, depth: usize) {
     for (i, (key, value)) in map.iter().enumerate() {
         // The first entry of a list element follows its `- `.
         if i > 0 {
             indent(out, depth);
         }
-        out.push_str(&key_text(key));
+        let key = key_text(key);
+        if key.len() > MAX_IMPLICIT_KEY {
+            // YAML allows at most 1024 characters in an implicit key: a longer one is explicit.
+            out.push_str("? ");
+            out.push_str(&key);
+            out.push('\n');
+            indent(out, depth);
+        } else {
+            out.push_str(&key);
+        }
         out.push(':');
         match value {
             serde_json::Value::Object(inner) if !inner.is_empty() => {
@@ -389,6 +402,17 @@ mod tests {
             text,
             "spec:\n  containers:\n  - name: a\n    args:\n    - -v\n    - \"on\"\n    env: []\n  x: {}\n\"n\": 1\n"
         );
+    }
+
+    #[test]
+    fn a_key_too_long_for_yaml_s_implicit_keys_is_explicit() {
+        // Found by the `patch` fuzzer: a 1,000-character key made YAML no reader accepts.
+        for key in ["k".repeat(1200), "a\tb[{".repeat(300)] {
+            let value = json!({ key.clone(): {"x": [1, {}]}, "short": {}, "list": [{ key.clone(): 1 }] });
+            let text = to_yaml(&value).unwrap();
+            assert!(text.contains("? "), "{text}");
+            assert_eq!(read_yaml(&text).unwrap_or_else(|e| panic!("{e}\n{text}")).to_json(), value);
+        }
     }
 
     #[test]
