@@ -9,6 +9,10 @@ mod lsp;
 
 use std::time::Instant;
 
+// The allocator `skiff` itself uses, so that in-process figures match the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |flag: &str, default: usize| {

@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::Pod;
-use serde_json::{Value as Json, json};
+use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodTemplateSpec};
+use serde_json::Value as Json;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
 
 use crate::db::{Db, RootDatabase};
@@ -251,9 +251,7 @@ fn compile_node(
         return Err(broken(error.message.clone()));
     }
     let inputs = node_inputs(db, workflow, index, binding, task, options);
-    let json = pod_json(db, &effective, name, namespace.as_deref(), workflow, binding, task, &inputs)
-        .ok_or_else(|| broken("the pod could not be made".into()))?;
-    let pod: Pod = serde_json::from_value(json).map_err(|e| broken(format!("not a valid Pod: {e}")))?;
+    let pod = make_pod(db, &effective, name, namespace.as_deref(), workflow, binding, task, &inputs).map_err(broken)?;
     Ok(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })
 }
 
@@ -391,8 +389,10 @@ pub fn input_env_name(param: &str) -> String {
     format!("SKIFF_INPUT_{}", param.to_ascii_uppercase())
 }
 
+/// The node's Pod: its effective pod read as a typed template (no JSON in between), then
+/// named, labelled and annotated for the engine, with `{{inputs.x}}` rendered.
 #[allow(clippy::too_many_arguments)]
-fn pod_json(
+fn make_pod(
     db: &dyn Db,
     effective: &EffectivePod<'_>,
     name: &str,
@@ -401,38 +401,24 @@ fn pod_json(
     binding: &ast::Let,
     task: ItemId<'_>,
     inputs: &[(SmolStr, InputValue)],
-) -> Option<Json> {
-    let mut template = effective.tree.as_ref()?.0.to_json();
-    let root = template.as_object_mut()?;
-    let mut metadata = match root.remove("metadata") {
-        Some(Json::Object(metadata)) => metadata,
-        _ => serde_json::Map::new(),
-    };
-    let mut spec = match root.remove("spec") {
-        Some(Json::Object(spec)) => spec,
-        _ => serde_json::Map::new(),
-    };
+) -> Result<Pod, String> {
+    let tree = &effective.tree.as_ref().ok_or("the pod could not be made")?.0;
+    let template: PodTemplateSpec = skiff_k8s::merge::decode(tree).map_err(|e| format!("not a valid Pod: {e}"))?;
+    let mut metadata = template.metadata.unwrap_or_default();
+    let mut spec = template.spec.unwrap_or_default();
 
     // A template's own name fields would name every pod alike.
-    metadata.remove("generateName");
-    let mut meta = serde_json::Map::new();
-    meta.insert("name".into(), json!(name));
+    metadata.generate_name = None;
+    metadata.name = Some(name.to_owned());
     if let Some(namespace) = namespace {
-        meta.insert("namespace".into(), json!(namespace));
+        metadata.namespace = Some(namespace.to_owned());
     }
-    let mut labels = match metadata.remove("labels") {
-        Some(Json::Object(labels)) => labels,
-        _ => serde_json::Map::new(),
-    };
     let label = |text: &str| skiff_k8s::names::to_label_value(text).unwrap_or_else(|| "x".into());
-    labels.insert("skiff.dev/workflow".into(), json!(label(workflow.name(db))));
-    labels.insert("skiff.dev/node".into(), json!(label(&binding.name.text)));
-    labels.insert("skiff.dev/task".into(), json!(label(task.name(db))));
-    meta.insert("labels".into(), Json::Object(labels));
-    let mut annotations = match metadata.remove("annotations") {
-        Some(Json::Object(annotations)) => annotations,
-        _ => serde_json::Map::new(),
-    };
+    let labels = metadata.labels.get_or_insert_default();
+    labels.insert("skiff.dev/workflow".into(), label(workflow.name(db)));
+    labels.insert("skiff.dev/node".into(), label(&binding.name.text));
+    labels.insert("skiff.dev/task".into(), label(task.name(db)));
+    let mut annotations = metadata.annotations.take().unwrap_or_default();
     let mut depends_on: Vec<&str> = Vec::new();
     let mut runtime = Vec::new();
     for (param, input) in inputs {
@@ -448,24 +434,19 @@ fn pod_json(
         }
     }
     if !depends_on.is_empty() {
-        annotations.insert("skiff.dev/depends-on".into(), json!(depends_on.join(",")));
+        annotations.insert("skiff.dev/depends-on".into(), depends_on.join(","));
     }
     if let Some((retries, _)) = effective.retries {
-        annotations.insert("skiff.dev/retries".into(), json!(retries.to_string()));
+        annotations.insert("skiff.dev/retries".into(), retries.to_string());
     }
     if !runtime.is_empty() {
-        annotations.insert("skiff.dev/runtime-inputs".into(), json!(runtime.join(",")));
+        annotations.insert("skiff.dev/runtime-inputs".into(), runtime.join(","));
     }
-    if !annotations.is_empty() {
-        meta.insert("annotations".into(), Json::Object(annotations));
-    }
-    // What else the template's metadata holds (finalizers, ownerReferences, ...) stays.
-    for (key, value) in metadata {
-        meta.entry(key).or_insert(value);
-    }
+    // An empty `annotations: {}` of a template is left out, as the API server would.
+    metadata.annotations = (!annotations.is_empty()).then_some(annotations);
 
     if let Some((seconds, _)) = effective.timeout {
-        spec.insert("activeDeadlineSeconds".into(), json!(seconds));
+        spec.active_deadline_seconds = Some(seconds);
     }
     let known: HashMap<&str, &str> = inputs
         .iter()
@@ -474,55 +455,35 @@ fn pod_json(
             _ => None,
         })
         .collect();
-    for list in ["initContainers", "containers"] {
-        if let Some(Json::Array(containers)) = spec.get_mut(list) {
-            for container in containers {
-                render_inputs(container, &known);
-            }
-        }
+    for container in spec.init_containers.iter_mut().flatten().chain(&mut spec.containers) {
+        render_inputs(container, &known);
     }
-    Some(json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}))
+    Ok(Pod { metadata, spec: Some(spec), status: None })
 }
 
 /// `{{inputs.x}}` in `command`, `args` and `env` values becomes `$(SKIFF_INPUT_X)`; a value
 /// known now is set as the variable, first in `env` so later variables can use it too.
-fn render_inputs(container: &mut Json, known: &HashMap<&str, &str>) {
-    let Some(fields) = container.as_object_mut() else { return };
+fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
     let mut used: Vec<String> = Vec::new();
-    let mut render = |text: &mut Json| {
-        if let Json::String(s) = text
-            && s.contains("{{")
-        {
-            *s = replace_placeholders(s, &mut used);
+    let mut render = |text: &mut String| {
+        if text.contains("{{") {
+            *text = replace_placeholders(text, &mut used);
         }
     };
-    for list in ["command", "args"] {
-        if let Some(Json::Array(items)) = fields.get_mut(list) {
-            items.iter_mut().for_each(&mut render);
-        }
-    }
-    if let Some(Json::Array(env)) = fields.get_mut("env") {
-        for var in env.iter_mut() {
-            if let Some(value) = var.get_mut("value") {
-                render(value);
-            }
-        }
-    }
-    let mut added: Vec<Json> = Vec::new();
+    container.command.iter_mut().chain(&mut container.args).flatten().for_each(&mut render);
+    container.env.iter_mut().flatten().filter_map(|var| var.value.as_mut()).for_each(&mut render);
+    let mut added: Vec<EnvVar> = Vec::new();
     for param in used {
         let Some(value) = known.get(param.as_str()) else { continue };
         let name = input_env_name(&param);
-        let present = |list: &[Json]| list.iter().any(|v| v.get("name").and_then(Json::as_str) == Some(&name));
-        if present(&added) || fields.get("env").and_then(Json::as_array).is_some_and(|env| present(env)) {
+        let present = |list: &[EnvVar]| list.iter().any(|v| v.name == name);
+        if present(&added) || container.env.as_deref().is_some_and(present) {
             continue;
         }
-        added.push(json!({"name": name, "value": value}));
+        added.push(EnvVar { name, value: Some((*value).to_owned()), value_from: None });
     }
     if !added.is_empty() {
-        let env = fields.entry("env").or_insert_with(|| Json::Array(Vec::new()));
-        if let Json::Array(env) = env {
-            env.splice(0..0, added);
-        }
+        container.env.get_or_insert_default().splice(0..0, added);
     }
 }
 

@@ -19,9 +19,12 @@
 //!   layer of the DSL is one patch tree.
 //!
 //! Which lists are keyed comes from the schema position ([`Shape`]), walked alongside the tree.
+//! A merged tree becomes a typed value (a `k8s_openapi` `Pod`) with [`decode`].
+//!
 //! Errors ([`MergeError`]) name the JSON path in the patch and the origin of the node at fault;
 //! no input panics.
 
+mod decode;
 mod error;
 mod shape;
 mod strategic;
@@ -30,6 +33,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+pub use decode::{DecodeError, decode};
 pub use error::{JsonPath, MergeError, MergeErrorKind, Segment};
 pub use shape::{ListStrategy, Shape};
 pub use value::{Map, Node, PathPart, Value};

@@ -16,6 +16,8 @@ use smol_str::SmolStr;
 
 use crate::merge::{Map, Node, Value};
 
+mod emit;
+
 /// YAML that does not read as one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
@@ -48,103 +50,9 @@ pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
 /// and 1.2 readers: a string is plain only when no reader could take it for anything else
 /// ([`scalar`]), and double-quoted otherwise.
 pub fn to_yaml(value: &impl serde::Serialize) -> Result<String, String> {
-    let json = serde_json::to_value(value).map_err(|e| format!("cannot print YAML: {e}"))?;
     let mut out = String::new();
-    match &json {
-        serde_json::Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        serde_json::Value::Array(items) if !items.is_empty() => write_list(&mut out, items, 0),
-        other => {
-            out.push_str(&inline(other));
-            out.push('\n');
-        }
-    }
+    emit::emit(&mut out, value).map_err(|e| format!("cannot print YAML: {e}"))?;
     Ok(out)
-}
-
-fn indent(out: &mut String, depth: usize) {
-    out.extend(std::iter::repeat_n(' ', depth));
-}
-
-/// A value that fits on its key's line: a scalar or an empty collection.
-fn inline(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => scalar(s),
-        serde_json::Value::Array(items) if items.is_empty() => "[]".to_owned(),
-        serde_json::Value::Object(map) if map.is_empty() => "{}".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-fn is_block(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Array(items) => !items.is_empty(),
-        serde_json::Value::Object(map) => !map.is_empty(),
-        _ => false,
-    }
-}
-
-/// The longest key written as `key: value`; YAML readers refuse implicit keys over 1024
-/// characters.
-const MAX_IMPLICIT_KEY: usize = 1000;
-
-fn write_map(out: &mut String, map: &serde_json::Map<String, serde_json::Value>, depth: usize) {
-    for (i, (key, value)) in map.iter().enumerate() {
-        // The first entry of a list element follows its `- `.
-        if i > 0 {
-            indent(out, depth);
-        }
-        let key = key_text(key);
-        if key.len() > MAX_IMPLICIT_KEY {
-            // YAML allows at most 1024 characters in an implicit key: a longer one is explicit.
-            out.push_str("? ");
-            out.push_str(&key);
-            out.push('\n');
-            indent(out, depth);
-        } else {
-            out.push_str(&key);
-        }
-        out.push(':');
-        match value {
-            serde_json::Value::Object(inner) if !inner.is_empty() => {
-                out.push('\n');
-                indent(out, depth + 2);
-                write_map(out, inner, depth + 2);
-            }
-            // Lists sit at their key's indentation, as kubectl prints them.
-            serde_json::Value::Array(items) if !items.is_empty() => {
-                out.push('\n');
-                indent(out, depth);
-                write_list(out, items, depth);
-            }
-            other => {
-                out.push(' ');
-                out.push_str(&inline(other));
-                out.push('\n');
-            }
-        }
-    }
-}
-
-fn write_list(out: &mut String, items: &[serde_json::Value], depth: usize) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            indent(out, depth);
-        }
-        out.push_str("- ");
-        match item {
-            serde_json::Value::Object(map) if !map.is_empty() => write_map(out, map, depth + 2),
-            serde_json::Value::Array(inner) if is_block(item) => write_list(out, inner, depth + 2),
-            other => {
-                out.push_str(&inline(other));
-                out.push('\n');
-            }
-        }
-    }
-}
-
-/// A map key: plain like a value, and never with a `:` in it.
-fn key_text(key: &str) -> String {
-    if key.contains(':') { quoted(key) } else { scalar(key) }
 }
 
 /// A string as a YAML scalar: plain when every YAML reader (1.1 included) reads it back as
@@ -153,18 +61,30 @@ fn key_text(key: &str) -> String {
 /// `1e3`, `1_000`, `12:30`, `.5`, `-1`) or a date; digits followed by a unit (`8Gi`, `500m`)
 /// stay plain.
 pub fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
+    let mut out = String::with_capacity(s.len());
+    scalar_into(&mut out, s);
+    out
+}
+
+/// [`scalar`], written at the end of `out`.
+pub(crate) fn scalar_into(out: &mut String, s: &str) {
+    if is_plain(s) {
+        out.push_str(s);
+    } else {
+        out.push_str(&quoted(s));
+    }
+}
+
+/// Whether `s` may be written plain (see [`scalar`]).
+fn is_plain(s: &str) -> bool {
+    !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
         // `a:b` is a string in block style; `a: b` or a trailing `:` would be a map.
         && !s.ends_with(':')
         && !s.starts_with('.')
         && (!s.starts_with('-') || s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
         && (!s.starts_with(|c: char| c.is_ascii_digit()) || is_unit_literal(s))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
-        );
-    if plain { s.to_owned() } else { quoted(s) }
+        && !["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"].iter().any(|w| s.eq_ignore_ascii_case(w))
 }
 
 /// `8Gi`, `500m`, `1.5Gi`, `30s`: digits then a suffix no YAML reader takes for a number
