@@ -104,6 +104,9 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
         (None, Format::Yaml) => stream_yaml(&loaded, &options),
         (None, Format::Json) => print_list(&loaded, &options),
     };
+    // Freeing the database memo by memo takes a twentieth of a large build; the process ends
+    // here, and the system takes its memory back at once.
+    std::mem::forget(loaded);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Build(error @ (BuildError::UnknownWorkflow { .. } | BuildError::UnknownInput { .. }))) => {

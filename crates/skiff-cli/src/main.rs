@@ -117,6 +117,8 @@ fn check(paths: Vec<PathBuf>, output: OutputArgs) -> ExitCode {
         MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
         MessageFormat::Json => report::json_lines(&loaded, &diagnostics, &mut std::io::stdout().lock()),
     };
+    // As `skiff build` does: the process ends, the system frees the database at once.
+    std::mem::forget(loaded);
     let summary = match summary {
         Ok(summary) => summary,
         // A reader that stopped early (`skiff check | head`) is not an error of ours.

@@ -55,7 +55,7 @@ pub fn lower_fields<'a, O: Copy>(
                 fields.into_iter().partition(|f| f.key.name.text == "metadata" && f.key.index.is_none());
             let mut lowering = Lowering { origin };
             let root = Shape::pod_template_spec();
-            let mut entries = Map::new();
+            let mut entries = Map::default();
             // `metadata { ... }` is the template's ObjectMeta, written as one field of the body.
             let metadata = lowering.object(metadata, root, at);
             if let Value::Map(fields) = metadata.value {
@@ -73,7 +73,7 @@ struct Lowering<'o, F> {
 
 impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
     fn object<'a>(&mut self, fields: impl IntoIterator<Item = &'a Field>, shape: Shape, at: O) -> Node<O> {
-        let mut entries: Map<O> = Map::new();
+        let mut entries: Map<O> = Map::default();
         for field in fields {
             let key = field.key.name.text.clone();
             let here = shape.field(&key);
@@ -187,7 +187,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                     }
                     _ => {
                         let Some(text) = self.value(value, item.field("value")) else { continue };
-                        let mut entries = Map::new();
+                        let mut entries = Map::default();
                         entries.insert(SmolStr::new_static("value"), text);
                         let body = Node::new(Value::Map(entries), element_at);
                         merge::element_patch(shape, name, Some(&body), element_at)
@@ -210,7 +210,7 @@ fn replaced<O: Copy>(mut node: Node<O>, shape: Shape) -> Node<O> {
             entries.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
         }
         Value::List(items) if matches!(shape.strategy(), ListStrategy::Keyed(_)) => {
-            let mut directive = Map::new();
+            let mut directive = Map::default();
             directive.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
             items.insert(0, Node::new(Value::Map(directive), at));
         }

@@ -13,6 +13,8 @@
 //! query; a node's pod adds a few small overrides on top of it and is computed on demand, so
 //! that 50,000 nodes do not each hold a tree in the database.
 
+use std::borrow::Cow;
+
 use skiff_k8s::BodyShape;
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
 use skiff_syntax::Span;
@@ -209,10 +211,14 @@ pub fn task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>) -> EffectivePod<'db> {
 
 /// The pod one workflow node runs: its task's pod with the call's overrides on top. `binding`
 /// counts the `let`s of the workflow from 0. `None` when there is no such binding or its
-/// callee is not a task (reported by the checks).
-pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<EffectivePod<'db>> {
+/// callee is not a task (reported by the checks). A call without overrides runs its task's pod
+/// as it is: borrowed, not copied.
+pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<Cow<'db, EffectivePod<'db>>> {
     let (task, binding_ast) = node_task(db, workflow, binding)?;
     let overrides = &binding_ast.overrides;
+    if overrides.is_empty() {
+        return Some(Cow::Borrowed(task_pod(db, task)));
+    }
     let at = |clause: usize, span: Span| Origin {
         layer: Layer::Override { workflow, binding, clause: clause as u32 },
         place: Place::Item { item: workflow, span },
@@ -221,11 +227,33 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     let swap = overrides.iter().enumerate().rev().find_map(|(i, clause)| {
         let field = &clause.field;
         let FieldOp::Replace { value, .. } = &field.op else { return None };
-        (field.key.name.text == "pod_template" && field.key.index.is_none())
-            .then(|| template_value(db, workflow, value, &mut |span| at(i, span)))
+        (field.key.name.text == "pod_template" && field.key.index.is_none()).then_some((i, value))
     });
     let mut pod = match swap {
-        Some(layers) => build_task_pod(db, task, Some(layers)),
+        Some((i, value)) => match template_ref(db, workflow, value) {
+            // The same template swapped into the same task is merged once; only the layer of
+            // its values differs from node to node.
+            Some(template) => {
+                let layer = at(i, value.span).layer;
+                let relabel = |origin: Origin<'db>| match origin.layer {
+                    Layer::Template(_) => Origin { layer, ..origin },
+                    _ => origin,
+                };
+                let swapped = swapped_task_pod(db, task, template);
+                EffectivePod {
+                    tree: swapped.tree.as_ref().map(|t| Patch(t.0.map_origins(&mut |o| relabel(o)))),
+                    primary: swapped.primary.clone(),
+                    retries: swapped.retries,
+                    timeout: swapped.timeout,
+                    errors: swapped
+                        .errors
+                        .iter()
+                        .map(|e| PodError { origin: relabel(e.origin), ..e.clone() })
+                        .collect(),
+                }
+            }
+            None => build_task_pod(db, task, Some(template_value(db, workflow, value, &mut |span| at(i, span)))),
+        },
         None => task_pod(db, task).clone(),
     };
     for (i, clause) in overrides.iter().enumerate() {
@@ -235,7 +263,25 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
         &mut pod,
         Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
     );
-    Some(pod)
+    Some(Cow::Owned(pod))
+}
+
+/// The pod of a task whose template is swapped for `template` (and its `extends` chain), the
+/// swapped layers keeping their templates' names (a node relabels them as its override).
+#[salsa::tracked(returns(ref))]
+fn swapped_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, template: ItemId<'db>) -> EffectivePod<'db> {
+    let layers = template_chain(db, template).iter().filter_map(|t| template_patch(db, *t).clone()).collect();
+    build_task_pod(db, task, Some(layers))
+}
+
+/// The `pod_template` item a value names, if it is a reference to one.
+fn template_ref<'db>(db: &'db dyn Db, owner: ItemId<'db>, value: &ast::Value) -> Option<ItemId<'db>> {
+    let ValueKind::Ref(path) = &value.kind else { return None };
+    let segments: Vec<SmolStr> = path.segments.iter().map(|s| s.text.clone()).collect();
+    match resolve_path(db, owner.file(db), &segments) {
+        Resolution::Item(template) if template.tag(db) == ItemTag::Template => Some(template),
+        _ => None,
+    }
 }
 
 /// The task a binding calls, and the binding itself (relative to the workflow).
@@ -265,12 +311,8 @@ fn template_value<'db>(
     origin: &mut impl FnMut(Span) -> Origin<'db>,
 ) -> Vec<Patch<'db>> {
     match &value.kind {
-        ValueKind::Ref(path) => {
-            let segments: Vec<SmolStr> = path.segments.iter().map(|s| s.text.clone()).collect();
-            let Resolution::Item(template) = resolve_path(db, owner.file(db), &segments) else { return Vec::new() };
-            if template.tag(db) != ItemTag::Template {
-                return Vec::new();
-            }
+        ValueKind::Ref(_) => {
+            let Some(template) = template_ref(db, owner, value) else { return Vec::new() };
             let layer = origin(value.span).layer;
             let relabel = |tree: &Tree<'db>| match layer {
                 // A task's own template keeps each template's name as its layer.
@@ -330,15 +372,15 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
 /// `restartPolicy: Never` and the primary container.
 fn base<'db>(primary: &str) -> Tree<'db> {
     let at = Origin::base();
-    let mut container = Map::new();
+    let mut container = Map::default();
     container.insert(SmolStr::new_static("name"), Node::string(primary, at));
-    let mut spec = Map::new();
+    let mut spec = Map::default();
     spec.insert(SmolStr::new_static("restartPolicy"), Node::string("Never", at));
     spec.insert(
         SmolStr::new_static("containers"),
         Node::new(Value::List(vec![Node::new(Value::Map(container), at)]), at),
     );
-    let mut root = Map::new();
+    let mut root = Map::default();
     root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
     Node::new(Value::Map(root), at)
 }
@@ -393,9 +435,9 @@ fn apply_container<'db>(pod: &mut EffectivePod<'db>, mut container: Tree<'db>, a
         // The patch element names the container it patches; its fields follow.
         fields.shift_insert(0, SmolStr::new_static("name"), Node::string(pod.primary.clone(), at));
     }
-    let mut spec = Map::new();
+    let mut spec = Map::default();
     spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(vec![container]), at));
-    let mut root = Map::new();
+    let mut root = Map::default();
     root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
     apply(pod, &Node::new(Value::Map(root), at));
 }
@@ -459,9 +501,9 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
             })
             .collect();
         // Entries in the pod's own order, so `default` moves nothing.
-        let mut spec = Map::new();
+        let mut spec = Map::default();
         spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(elements), default.origin));
-        let mut root = Map::new();
+        let mut root = Map::default();
         root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), default.origin));
         apply(pod, &Node::new(Value::Map(root), default.origin));
     }

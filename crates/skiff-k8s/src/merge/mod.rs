@@ -86,7 +86,7 @@ pub fn delete_key<O>(map: &mut Node<O>, key: &str) -> Option<Node<O>> {
 /// merge key set to `key`. `None` when the list at `list` is not keyed.
 pub fn element_patch<O: Copy>(list: Shape, key: Node<O>, body: Option<&Node<O>>, origin: O) -> Option<Node<O>> {
     let ListStrategy::Keyed(merge_key) = list.strategy() else { return None };
-    let mut entries = Map::new();
+    let mut entries = Map::default();
     entries.insert(SmolStr::new_static(merge_key), key);
     if let Some(Value::Map(fields)) = body.map(|b| &b.value) {
         for (name, value) in fields {
@@ -102,7 +102,7 @@ pub fn element_patch<O: Copy>(list: Shape, key: Node<O>, body: Option<&Node<O>>,
 /// at `list` is not keyed.
 pub fn delete_element_patch<O: Copy>(list: Shape, key: Node<O>, origin: O) -> Option<Node<O>> {
     let ListStrategy::Keyed(merge_key) = list.strategy() else { return None };
-    let mut entries = Map::new();
+    let mut entries = Map::default();
     entries.insert(SmolStr::new_static(merge_key), key);
     entries.insert(SmolStr::new_static(PATCH), Node::string("delete", origin));
     Some(Node::new(Value::Map(entries), origin))

@@ -136,7 +136,7 @@ pub(crate) fn merge_node<O: Copy>(
                 return match patch_directive(directive, at)? {
                     // The object becomes the patch object, minus the directive; built on nothing,
                     // so its nulls are dropped and its own directives applied.
-                    PatchDirective::Replace => merge_map(Map::new(), patch.origin, entries, shape, at).map(Some),
+                    PatchDirective::Replace => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
                     // `{}` where there was an object; where there was none, nothing (the API
                     // server drops such a value rather than adding an empty object).
                     PatchDirective::Delete => Ok(match base {
@@ -147,7 +147,7 @@ pub(crate) fn merge_node<O: Copy>(
             }
             match base {
                 Some(Node { value: Value::Map(map), origin }) => merge_map(map, origin, entries, shape, at).map(Some),
-                _ => merge_map(Map::new(), patch.origin, entries, shape, at).map(Some),
+                _ => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
             }
         }
         Value::List(items) => {

@@ -50,7 +50,8 @@ pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
 /// and 1.2 readers: a string is plain only when no reader could take it for anything else
 /// ([`scalar`]), and double-quoted otherwise.
 pub fn to_yaml(value: &impl serde::Serialize) -> Result<String, String> {
-    let mut out = String::new();
+    // About the size of a Pod: most documents are printed without growing the buffer.
+    let mut out = String::with_capacity(2048);
     emit::emit(&mut out, value).map_err(|e| format!("cannot print YAML: {e}"))?;
     Ok(out)
 }
@@ -78,13 +79,13 @@ pub(crate) fn scalar_into(out: &mut String, s: &str) {
 /// Whether `s` may be written plain (see [`scalar`]).
 fn is_plain(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
+        && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/' | b':'))
         // `a:b` is a string in block style; `a: b` or a trailing `:` would be a map.
         && !s.ends_with(':')
         && !s.starts_with('.')
         && (!s.starts_with('-') || s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
         && (!s.starts_with(|c: char| c.is_ascii_digit()) || is_unit_literal(s))
-        && !["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"].iter().any(|w| s.eq_ignore_ascii_case(w))
+        && (s.len() > 5 || !["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"].iter().any(|w| s.eq_ignore_ascii_case(w)))
 }
 
 /// `8Gi`, `500m`, `1.5Gi`, `30s`: digits then a suffix no YAML reader takes for a number
@@ -153,7 +154,7 @@ impl SpannedNode {
             RawValue::String(s) => Value::String(s),
             RawValue::List(items) => Value::List(items.into_iter().map(|i| i.into_node(text)).collect()),
             RawValue::Map(entries) => {
-                let mut map = Map::new();
+                let mut map = Map::default();
                 for (key, value) in entries {
                     map.insert(key, value.into_node(text));
                 }
