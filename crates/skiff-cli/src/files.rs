@@ -78,11 +78,14 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     // Imports and templates named by loaded files (and by skiff.toml), when they exist on disk
     // inside the root; the checker reports the ones that do not.
     loop {
-        let next = match wanted.pop() {
-            Some(path) => Some(vec![path]),
-            None => pending.pop().map(|file| loaded.workspace.referenced_paths(file)),
+        let paths = if !wanted.is_empty() {
+            std::mem::take(&mut wanted)
+        } else if !pending.is_empty() {
+            // A batch at a time: the files are parsed on every core.
+            loaded.workspace.referenced_paths_of(&std::mem::take(&mut pending))
+        } else {
+            break;
         };
-        let Some(paths) = next else { break };
         for (key, data) in paths {
             if loaded.workspace.file(&key).is_some() {
                 continue;

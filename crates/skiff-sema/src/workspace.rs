@@ -116,18 +116,14 @@ impl Workspace {
     /// The workspace paths a file refers to (imports and YAML templates) that resolve inside the
     /// workspace, for front ends that load files on demand: `(path, is_data_file)`.
     pub fn referenced_paths(&self, file: SourceFile) -> Vec<(String, bool)> {
-        let db: &dyn Db = &self.db;
-        let importer = file.path(db);
-        item_tree(db, file)
-            .items
-            .iter()
-            .filter_map(|item| match &item.signature {
-                Signature::Import { path } => Some((path.as_str(), false)),
-                Signature::Template { from_file: Some(path), .. } => Some((path.as_str(), true)),
-                _ => None,
-            })
-            .filter_map(|(path, data)| resolve_import_path(importer, path).ok().map(|key| (key, data)))
-            .collect()
+        referenced_paths(&self.db, file)
+    }
+
+    /// [`Self::referenced_paths`] of many files, in their order; large batches are parsed on
+    /// every core (finding what a file refers to is parsing it).
+    pub fn referenced_paths_of(&self, files: &[SourceFile]) -> Vec<(String, bool)> {
+        let bytes = files.iter().map(|file| file.text(&self.db).len()).sum();
+        parallel_map(&self.db, files, threads_for(bytes), |db, file| referenced_paths(db, *file)).concat()
     }
 
     /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
@@ -140,7 +136,9 @@ impl Workspace {
             .map(|d| FileDiagnostic { path: CONFIG_PATH.to_string(), diagnostic: d.clone() })
             .collect();
         let files = self.files();
-        let per_file = parallel_map(&self.db, &files, |db, (_, file)| file_diagnostics(db, *file).clone());
+        let bytes = files.iter().map(|(_, file)| file.text(&self.db).len()).sum();
+        let per_file =
+            parallel_map(&self.db, &files, threads_for(bytes), |db, (_, file)| file_diagnostics(db, *file).clone());
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }
@@ -148,17 +146,39 @@ impl Workspace {
     }
 }
 
-/// Below this many items, threads cost more than they save.
-const PARALLEL_THRESHOLD: usize = 16;
+fn referenced_paths(db: &dyn Db, file: SourceFile) -> Vec<(String, bool)> {
+    let importer = file.path(db);
+    item_tree(db, file)
+        .items
+        .iter()
+        .filter_map(|item| match &item.signature {
+            Signature::Import { path } => Some((path.as_str(), false)),
+            Signature::Template { from_file: Some(path), .. } => Some((path.as_str(), true)),
+            _ => None,
+        })
+        .filter_map(|(path, data)| resolve_import_path(importer, path).ok().map(|key| (key, data)))
+        .collect()
+}
 
-/// `f` over `items`, results in the items' order, on up to every core when there are enough
-/// items; each thread works on its own handle of `db`.
+/// Source text a thread should have to check, at least: checking runs at about 8 MB/s a core
+/// (BENCHMARKS.md), so 64 KB is some 8 ms of work against a thread's start of some 50 µs. What
+/// counts is the text, not the files: 11 files of 50 KB are worth two threads.
+const BYTES_PER_THREAD: usize = 64 * 1024;
+
+/// How many threads `bytes` of source text are worth, up to one a core.
+fn threads_for(bytes: usize) -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(bytes / BYTES_PER_THREAD).max(1)
+}
+
+/// `f` over `items`, results in the items' order, on up to `threads` threads (never more than
+/// items); each thread works on its own handle of `db`.
 pub(crate) fn parallel_map<T: Sync, R: Send>(
     db: &RootDatabase,
     items: &[T],
+    threads: usize,
     f: impl Fn(&RootDatabase, &T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / PARALLEL_THRESHOLD);
+    let threads = threads.min(items.len());
     if threads <= 1 {
         return items.iter().map(|item| f(db, item)).collect();
     }
