@@ -17,6 +17,7 @@ mod config;
 mod db;
 mod diagnostics;
 pub mod explain;
+pub mod fixture;
 pub mod items;
 pub mod pod;
 mod resolve;

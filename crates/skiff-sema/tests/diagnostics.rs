@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::{fixtures, split_fixture, workspace_of};
+use common::fixtures;
+use skiff_sema::fixture;
 use skiff_sema::{RootDatabase, Severity, Workspace};
 use skiff_syntax::LineIndex;
 use std::fmt::Write;
@@ -38,8 +39,8 @@ fn every_fixture_reports_what_it_annotates() {
     assert!(fixtures.len() >= skiff_sema::codes::ALL.len(), "one fixture per code at least");
     let mut covered = std::collections::BTreeSet::new();
     for fixture in fixtures {
-        let files = split_fixture(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
-        let workspace = workspace_of(&files);
+        let files = fixture::split(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
+        let workspace = Workspace::from_fixture(&files);
         let diagnostics = workspace.diagnostics();
         let mut rendered = String::new();
         for file in files.iter().filter(|f| !f.data || f.path == "skiff.toml") {

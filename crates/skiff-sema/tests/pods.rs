@@ -6,10 +6,11 @@
 
 mod common;
 
-use common::{fixtures, split_fixture, workspace_of};
+use common::fixtures;
 use skiff_sema::compile::{self, BuildOptions};
 use skiff_sema::explain::{explain_pod, render_plain};
 use skiff_sema::pod::node_pod;
+use skiff_sema::{Workspace, fixture};
 use std::fmt::Write;
 
 #[test]
@@ -17,8 +18,8 @@ fn every_node_merges_as_its_fixture_says() {
     let fixtures = fixtures("pods");
     assert!(fixtures.len() >= 3);
     for fixture in fixtures {
-        let files = split_fixture(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
-        let workspace = workspace_of(&files);
+        let files = fixture::split(&std::fs::read_to_string(&fixture).expect("UTF-8 fixture"));
+        let workspace = Workspace::from_fixture(&files);
         let diagnostics = workspace.diagnostics();
         let db = &workspace.db;
         let mut rendered = String::new();

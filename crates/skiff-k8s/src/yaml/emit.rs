@@ -332,50 +332,26 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
     }
 }
 
-impl ser::SerializeSeq for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), EmitError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)
-    }
+/// The sequence-like compounds: each element is a value; a variant's closes its map too.
+macro_rules! sequence {
+    ($trait:ident, $element:ident, $frames:literal) => {
+        impl ser::$trait for &mut Emitter<'_> {
+            type Ok = ();
+            type Error = EmitError;
+            fn $element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), EmitError> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), EmitError> {
+                (0..$frames).try_for_each(|_| Emitter::end(self))
+            }
+        }
+    };
 }
 
-impl ser::SerializeTuple for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), EmitError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), EmitError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), EmitError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)?;
-        Emitter::end(self)
-    }
-}
+sequence!(SerializeSeq, serialize_element, 1);
+sequence!(SerializeTuple, serialize_element, 1);
+sequence!(SerializeTupleStruct, serialize_field, 1);
+sequence!(SerializeTupleVariant, serialize_field, 2);
 
 impl ser::SerializeMap for &mut Emitter<'_> {
     type Ok = ();
@@ -392,30 +368,29 @@ impl ser::SerializeMap for &mut Emitter<'_> {
     }
 }
 
-impl ser::SerializeStruct for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), EmitError> {
-        self.key = Some(field_key(key));
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)
-    }
+/// The struct-like compounds: each field is a key and a value; a variant's closes its map too.
+macro_rules! structure {
+    ($trait:ident, $frames:literal) => {
+        impl ser::$trait for &mut Emitter<'_> {
+            type Ok = ();
+            type Error = EmitError;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), EmitError> {
+                self.key = Some(field_key(key));
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), EmitError> {
+                (0..$frames).try_for_each(|_| Emitter::end(self))
+            }
+        }
+    };
 }
 
-impl ser::SerializeStructVariant for &mut Emitter<'_> {
-    type Ok = ();
-    type Error = EmitError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), EmitError> {
-        self.key = Some(field_key(key));
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), EmitError> {
-        Emitter::end(self)?;
-        Emitter::end(self)
-    }
-}
+structure!(SerializeStruct, 1);
+structure!(SerializeStructVariant, 2);
 
 /// A map key as text: strings as they are, numbers and booleans as JSON writes them (as
 /// `serde_json` does for keys); anything else cannot be a key.

@@ -337,6 +337,28 @@ mod tests {
     }
 
     #[test]
+    fn any_serializable_value_prints_as_its_json_would() {
+        #[derive(serde::Serialize)]
+        enum Shape {
+            Pair(i32, i32),
+            Named { a: i32, b: Option<&'static str> },
+            Unit,
+        }
+        let values = [Shape::Pair(1, 2), Shape::Named { a: 1, b: None }, Shape::Unit];
+        for value in &values {
+            let json = serde_json::to_value(value).unwrap();
+            assert_eq!(to_yaml(value).unwrap(), to_yaml(&json).unwrap());
+            assert_eq!(read_yaml(&to_yaml(value).unwrap()).unwrap().to_json(), json);
+        }
+        assert_eq!(to_yaml(&Shape::Pair(1, 2)).unwrap(), "Pair:\n- 1\n- 2\n");
+        let numbered: std::collections::BTreeMap<i64, Vec<u8>> = [(1, vec![]), (20, b"ab".to_vec())].into();
+        assert_eq!(to_yaml(&numbered).unwrap(), "\"1\": []\n\"20\":\n- 97\n- 98\n");
+        assert_eq!(to_yaml(&[[1.5f64; 2]; 1]).unwrap(), "- - 1.5\n  - 1.5\n");
+        let float_key: std::collections::BTreeMap<String, f64> = [("x".into(), f64::NAN)].into();
+        assert_eq!(to_yaml(&float_key).unwrap(), "x: null\n", "a NaN has no JSON form");
+    }
+
+    #[test]
     fn an_empty_document_is_null() {
         assert!(read_yaml("").unwrap().is_null());
         assert!(read_yaml("# only a comment\n").unwrap().is_null());
