@@ -8,8 +8,8 @@ use skiff_sema::Severity;
 use skiff_sema::compile::{self, BuildError, BuildOptions};
 
 fn build(text: &str) -> Option<Result<Vec<serde_json::Value>, BuildError>> {
-    let files = skiff_fuzz::split_files(text);
-    let workspace = skiff_fuzz::workspace_of(&files);
+    let files = skiff_sema::fixture::split(text);
+    let workspace = skiff_sema::Workspace::from_fixture(&files);
     let diagnostics = workspace.diagnostics();
     let errors = diagnostics.iter().any(|d| d.diagnostic.severity == Severity::Error);
     let built = compile::build(&workspace.db, &BuildOptions::default());

@@ -1,56 +1,8 @@
-//! What the fuzz targets share: one input read as a workspace of several files, and the
-//! invariants every diagnostic keeps whatever the input.
+//! What the fuzz targets share: the invariants every diagnostic keeps whatever the input. An
+//! input is read as a workspace of several files with `skiff_sema::fixture`, the format of the
+//! test fixtures, so that seeds are fixtures and a crash is a fixture to keep.
 
-use skiff_sema::{FileDiagnostic, RootDatabase, Span, Workspace};
-
-/// One file of an input: its workspace path, text, and whether it is data (YAML).
-pub struct InputFile {
-    pub path: String,
-    pub text: String,
-    pub data: bool,
-}
-
-/// Splits an input into files the way the semantic test fixtures are written: a line `//- path`
-/// starts a skiff file, `#- path` a data (YAML) file, `#- skiff.toml` the project configuration.
-/// Text before the first marker is `main.skiff`. A marker whose path is not one the CLI could
-/// produce (absolute, empty segments, `.` or `..`, odd characters) is plain text.
-pub fn split_files(text: &str) -> Vec<InputFile> {
-    let mut files = vec![InputFile { path: "main.skiff".into(), text: String::new(), data: false }];
-    for line in text.split_inclusive('\n') {
-        let marker =
-            line.strip_prefix("//- ").map(|p| (p, false)).or_else(|| line.strip_prefix("#- ").map(|p| (p, true)));
-        match marker.map(|(path, data)| (path.trim(), data)) {
-            Some((path, data)) if is_workspace_path(path) => {
-                files.push(InputFile { path: path.into(), text: String::new(), data })
-            }
-            _ => files.last_mut().expect("main.skiff is first").text.push_str(line),
-        }
-    }
-    files
-}
-
-fn is_workspace_path(path: &str) -> bool {
-    !path.is_empty()
-        && path.len() < 100
-        && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-./".contains(&b))
-        && path.split('/').all(|segment| !segment.is_empty() && segment != "." && segment != "..")
-}
-
-/// A workspace holding the files (a later file of the same path replaces an earlier one, as a
-/// second `set_file` does).
-pub fn workspace_of(files: &[InputFile]) -> Workspace {
-    let mut workspace = Workspace::new(RootDatabase::new());
-    for file in files {
-        if file.path == "skiff.toml" {
-            workspace.set_config(file.text.clone());
-        } else if file.data {
-            workspace.set_data_file(&file.path, file.text.clone());
-        } else {
-            workspace.set_file(&file.path, file.text.clone());
-        }
-    }
-    workspace
-}
+use skiff_sema::{FileDiagnostic, Span, Workspace};
 
 /// Every span of every diagnostic (primary, labels, fix edits) lies inside the text of the file
 /// it points into, on character boundaries: the CLI and the server slice text with them.
