@@ -35,8 +35,9 @@ pub struct Parse {
 }
 
 impl Parse {
-    /// Appends the parse of a chunk that starts at `offset` in this parse's text.
-    fn append(&mut self, mut chunk: Parse, offset: u32) {
+    /// Appends the parse of a chunk that starts at `offset` in this parse's text: how a file's
+    /// parse is assembled from its chunks' (here and in `skiff-sema`).
+    pub fn append(&mut self, mut chunk: Parse, offset: u32) {
         if offset != 0 {
             for item in &mut chunk.file.items {
                 item.spans_mut(&mut |span| *span = span.shifted(offset));
@@ -58,8 +59,11 @@ impl Parse {
 pub fn parse(src: &str) -> Parse {
     let chunks = chunks(src);
     let texts: Vec<(&str, Option<ItemKeyword>)> = chunks.iter().map(|c| (&src[c.span.range()], c.next)).collect();
+    let parsed = parse_texts(&texts);
     let mut out = Parse::default();
-    for (chunk, parsed) in chunks.iter().zip(parse_texts(&texts)) {
+    out.file.items.reserve(parsed.len());
+    out.comments.reserve(parsed.iter().map(|p| p.comments.len()).sum());
+    for (chunk, parsed) in chunks.iter().zip(parsed) {
         out.append(parsed, chunk.span.start);
     }
     out
