@@ -1,4 +1,9 @@
-//! The database and its inputs.
+//! The database, its inputs, and parsing.
+//!
+//! A file is parsed chunk by chunk ([`file_chunks`], [`parse_chunk`]), never as a whole for
+//! checking: a chunk is keyed by its text, so after an edit every chunk but the edited one is
+//! found already parsed, and nothing that reads an unchanged item runs again. [`parse`] puts the
+//! chunks together for the readers that want the whole file with absolute spans.
 
 use skiff_syntax::{ItemKeyword, Parse};
 use std::collections::BTreeMap;
