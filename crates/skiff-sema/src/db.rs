@@ -1,6 +1,11 @@
-//! The database and its inputs.
+//! The database, its inputs, and parsing.
+//!
+//! A file is parsed chunk by chunk ([`file_chunks`], [`parse_chunk`]), never as a whole for
+//! checking: a chunk is keyed by its text, so after an edit every chunk but the edited one is
+//! found already parsed, and nothing that reads an unchanged item runs again. [`parse`] puts the
+//! chunks together for the readers that want the whole file with absolute spans.
 
-use skiff_syntax::Parse;
+use skiff_syntax::{ItemKeyword, Parse};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -84,9 +89,45 @@ impl Db for RootDatabase {
     }
 }
 
-/// The syntax tree, comments and syntax errors of one file. Not compared (`no_eq`): after an
-/// edit the tree differs in spans anyway; the queries below it are where equality pays off.
+/// One chunk of a file (see [`skiff_syntax::chunks`]: an item with its doc lines, or the text
+/// before the first item) by content: its text and the keyword of the item after it. The same
+/// text in the same place of any file, before or after an edit, is the same key, so its parse
+/// is found, not redone.
+#[salsa::interned(debug)]
+pub struct ChunkKey<'db> {
+    #[returns(ref)]
+    pub text: String,
+    #[returns(copy)]
+    pub next: Option<ItemKeyword>,
+}
+
+/// The file's chunks in order, each with its offset in the file. Re-runs after every edit to
+/// the file; it only scans lines and interns texts (an unchanged chunk gets its old key).
+#[salsa::tracked(returns(ref))]
+pub fn file_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<(ChunkKey<'db>, u32)> {
+    let text = file.text(db);
+    skiff_syntax::chunks(text)
+        .into_iter()
+        .map(|chunk| (ChunkKey::new(db, &text[chunk.span.range()], chunk.next), chunk.span.start))
+        .collect()
+}
+
+/// One chunk's tree, comments and syntax errors, spans relative to the chunk. Memoized by
+/// content: after an edit, only the chunk the edit is in is parsed again.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn parse_chunk<'db>(db: &'db dyn Db, chunk: ChunkKey<'db>) -> Parse {
+    skiff_syntax::parse_chunk(chunk.text(db), chunk.next(db))
+}
+
+/// The syntax tree, comments and syntax errors of one file, with spans in the file, assembled
+/// from its chunks. For the IDE and the formatter, which work on whole files: checking reads
+/// items one at a time ([`crate::items::item_ast`]) and never asks for this. Not compared
+/// (`no_eq`): after an edit the spans differ anyway.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
-    skiff_syntax::parse(file.text(db))
+    let mut out = Parse::default();
+    for &(chunk, offset) in file_chunks(db, file) {
+        out.append(parse_chunk(db, chunk).clone(), offset);
+    }
+    out
 }

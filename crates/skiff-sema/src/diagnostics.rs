@@ -1,17 +1,26 @@
-//! Assembling a file's diagnostics: syntax errors, then every item's, moved from item-relative
-//! to absolute positions. This is the one query that reads positions, so it re-runs after any
-//! edit to the file; it only copies and shifts what the checks computed.
+//! Assembling a file's diagnostics: syntax errors, then every item's, moved from chunk- and
+//! item-relative to absolute positions. These are the queries that read positions, so they
+//! re-run after any edit to the file; they only copy and shift what the chunk parses and the
+//! checks computed.
 
 use crate::check::{check_item, pod_diagnostics};
-use crate::db::{Db, SourceFile, parse};
+use crate::db::{Db, SourceFile, file_chunks, parse_chunk};
 use crate::items::{file_items, item_offset, item_offsets};
 use skiff_syntax::{Diagnostic, Label};
 
-/// The syntax errors alone: a firewall between the tree, which changes with every edit, and
-/// readers of errors.
+/// The syntax errors of the file, in source order: each chunk's, moved to where the chunk is
+/// (chunks are in order and their errors within them, so no sort is needed).
 #[salsa::tracked(returns(ref))]
 pub fn parse_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    parse(db, file).errors.clone()
+    let mut out = Vec::new();
+    for &(chunk, offset) in file_chunks(db, file) {
+        out.extend(parse_chunk(db, chunk).errors.iter().map(|error| {
+            let mut error = error.clone();
+            error.shift(offset);
+            error
+        }));
+    }
+    out
 }
 
 /// Every diagnostic of one file, in source order.
@@ -22,7 +31,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for (item, &offset) in file_items(db, file).iter().zip(offsets) {
         for found in check_item(db, *item).iter().chain(pod_diagnostics(db, *item)) {
             let mut diagnostic = found.diagnostic.clone();
-            shift(&mut diagnostic, offset);
+            diagnostic.shift(offset);
             for related in &found.related {
                 let (other, span, message) = (related.item, related.span, &related.message);
                 let other_file = other.file(db);
@@ -38,16 +47,4 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out
-}
-
-fn shift(diagnostic: &mut Diagnostic, offset: u32) {
-    diagnostic.span = diagnostic.span.shifted(offset);
-    for label in &mut diagnostic.labels {
-        label.span = label.span.shifted(offset);
-    }
-    if let Some(fix) = &mut diagnostic.fix {
-        for edit in &mut fix.edits {
-            edit.span = edit.span.shifted(offset);
-        }
-    }
 }

@@ -8,8 +8,13 @@
 //! or an edit in another item, leaves both equal, salsa backdates them, and nothing that reads
 //! them re-runs. Absolute positions live in [`item_offsets`], read only when diagnostics are
 //! assembled for a file.
+//!
+//! Items are read from the file's chunks ([`crate::db::file_chunks`]), each parsed on its own
+//! and memoized by its text ([`crate::db::parse_chunk`]), never from a parse of the whole file:
+//! an edit inside one item parses that item's chunk again and nothing else, and [`item_chunk`]
+//! gives every other item the key it had, so their trees are not even cloned again.
 
-use crate::db::{Db, SourceFile, parse};
+use crate::db::{ChunkKey, Db, SourceFile, file_chunks, parse_chunk};
 use crate::types::Ty;
 use rustc_hash::FxHashMap;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, TemplateBody};
@@ -126,15 +131,28 @@ fn item_tag(item: &ast::Item) -> Option<ItemTag> {
     }
 }
 
-/// The items of a parsed file with their identity keys and their index among the parsed items,
-/// in source order (error items skipped).
-fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, usize, &ast::Item)> {
+/// One item of a file, as found in its chunk.
+struct KeyedItem<'a, 'db> {
+    tag: ItemTag,
+    name: SmolStr,
+    ordinal: u32,
+    chunk: ChunkKey<'db>,
+    /// Where the chunk starts in the file.
+    chunk_offset: u32,
+    /// With spans relative to the chunk.
+    item: &'a ast::Item,
+}
+
+/// The items of a file with their identity keys, in source order (error items skipped).
+fn keyed_items<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<KeyedItem<'db, 'db>> {
     let mut seen: FxHashMap<(ItemTag, SmolStr), u32> = FxHashMap::default();
     let mut out = Vec::new();
-    for (index, item) in parse.file.items.iter().enumerate() {
+    for &(chunk, chunk_offset) in file_chunks(db, file) {
+        // A chunk holds one item at most (the text before the first item may hold none).
+        let Some(item) = parse_chunk(db, chunk).file.items.first() else { continue };
         let (Some(tag), Some(name)) = (item_tag(item), item_name(item)) else { continue };
         let ordinal = seen.entry((tag, name.clone())).or_insert(0);
-        out.push((tag, name, *ordinal, index, item));
+        out.push(KeyedItem { tag, name, ordinal: *ordinal, chunk, chunk_offset, item });
         *ordinal += 1;
     }
     out
@@ -142,9 +160,9 @@ fn keyed_items(parse: &skiff_syntax::Parse) -> Vec<(ItemTag, SmolStr, u32, usize
 
 #[salsa::tracked(returns(ref))]
 pub fn item_tree(db: &dyn Db, file: SourceFile) -> ItemTree {
-    let items = keyed_items(parse(db, file))
+    let items = keyed_items(db, file)
         .into_iter()
-        .map(|(tag, name, ordinal, _, item)| {
+        .map(|KeyedItem { tag, name, ordinal, item, .. }| {
             let signature = match &item.kind {
                 ItemKind::Import(import) => Signature::Import { path: import.path.value.clone() },
                 ItemKind::Template(template) => Signature::Template {
@@ -181,29 +199,35 @@ impl<'db> ItemId<'db> {
     }
 }
 
-/// Where each item is among the file's parsed items, by identity. Re-runs with every parse (it
-/// is cheap, and not compared), so that finding one item is a lookup, not a scan.
+/// The chunk of each item, by identity. Re-runs after every edit to the file (it is cheap, and
+/// not compared), so that finding one item's chunk is a lookup, not a scan.
 #[salsa::tracked(returns(ref), no_eq)]
-fn item_positions(db: &dyn Db, file: SourceFile) -> FxHashMap<(ItemTag, SmolStr, u32), usize> {
-    keyed_items(parse(db, file))
-        .into_iter()
-        .map(|(tag, name, ordinal, index, _)| ((tag, name, ordinal), index))
-        .collect()
+fn item_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> FxHashMap<ItemId<'db>, ChunkKey<'db>> {
+    keyed_items(db, file).into_iter().map(|k| (ItemId::new(db, file, k.tag, k.name, k.ordinal), k.chunk)).collect()
 }
 
-/// The item's syntax tree with spans relative to its start.
+/// The chunk an item is in. This is the step that keeps an edit from reaching the items it is
+/// not in: it re-runs for every item after an edit to the file, but an unchanged chunk has the
+/// same key, so the result is equal and salsa does not re-run [`item_ast`] and what reads it.
+#[salsa::tracked(returns(copy))]
+pub fn item_chunk<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ChunkKey<'db>> {
+    item_chunks(db, item.file(db)).get(&item).copied()
+}
+
+/// The item's syntax tree with spans relative to its start ([`ast::Item::start`]: its doc
+/// comment or its keyword), so that blank lines or comments above the item, in its chunk or
+/// not, leave the tree equal.
 #[salsa::tracked(returns(ref))]
 pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ast::Item> {
-    let file = item.file(db);
-    let index = *item_positions(db, file).get(&(item.tag(db), item.name(db).clone(), item.ordinal(db)))?;
-    parse(db, file).file.items.get(index).map(ast::Item::relative)
+    parse_chunk(db, item_chunk(db, item)?).file.items.first().map(ast::Item::relative)
 }
 
-/// Where each item of the file starts, in the order of [`file_items`]. Changes with every edit
-/// above an item; only the final assembly of a file's diagnostics (and the IDE) reads it.
+/// Where each item of the file starts ([`ast::Item::start`]), in the order of [`file_items`].
+/// Changes with every edit above an item; only the final assembly of a file's diagnostics (and
+/// the IDE) reads it.
 #[salsa::tracked(returns(ref))]
 pub fn item_offsets(db: &dyn Db, file: SourceFile) -> Vec<u32> {
-    keyed_items(parse(db, file)).into_iter().map(|(_, _, _, _, item)| item.start()).collect()
+    keyed_items(db, file).into_iter().map(|k| k.chunk_offset + k.item.start()).collect()
 }
 
 /// The absolute offset of an item in its file.

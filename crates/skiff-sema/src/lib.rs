@@ -26,7 +26,7 @@ mod workspace;
 
 pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, project_config};
-pub use db::{Db, ExecutionLog, Files, RootDatabase, SourceFile, parse};
+pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
 pub use diagnostics::{file_diagnostics, parse_diagnostics};
 pub use resolve::{Resolution, import_cycles, resolve_import_path, resolve_path};
 pub use skiff_syntax::{Diagnostic, Fix, Label, Severity, Span, TextEdit};

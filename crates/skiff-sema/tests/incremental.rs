@@ -164,3 +164,124 @@ fn editing_an_imported_file_rechecks_only_its_importers() {
     assert!(rechecked.iter().any(|name| name.starts_with("main.skiff:")), "importers re-checked: {rechecked:?}");
     assert!(!rechecked.iter().any(|name| name.starts_with("other.skiff:")), "non-importers untouched: {rechecked:?}");
 }
+
+/// A file of many items: `count` documented tasks and a workflow calling each.
+fn many_items(count: usize) -> String {
+    let mut text = String::from("// Many tasks.\n\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "/// Task {i}.\ntask t{i}(data: DataFrame) -> File {{\n  image: \"ghcr.io/acme/t{i}:1.0\"\n}}\n\n"
+        ));
+        text.push_str(&format!(
+            "workflow w{i}(data: DataFrame) -> File {{\n  let out = t{i}(data: data)\n  return out\n}}\n\n"
+        ));
+    }
+    text
+}
+
+impl Fixture {
+    /// How many times `query` ran for any argument after changing a file and re-checking.
+    fn runs_after(&mut self, query: &str, path: &str, text: &str) -> usize {
+        self.log.lock().unwrap().clear();
+        self.workspace.set_file(path, text.to_string());
+        let _ = self.workspace.diagnostics();
+        let prefix = format!("{query}(");
+        self.log.lock().unwrap().iter().filter(|entry| entry.starts_with(&prefix)).count()
+    }
+}
+
+#[test]
+fn editing_one_item_of_many_parses_only_its_chunk() {
+    let mut fixture = Fixture::new();
+    let text = many_items(40);
+    fixture.workspace.set_file("many.skiff", text.clone());
+    assert!(fixture.workspace.diagnostics().is_empty());
+    let edited = text.replace("t17:1.0", "t17:1.1");
+    assert_eq!(fixture.runs_after("parse_chunk", "many.skiff", &edited), 1);
+    let edited = edited.replace("t17:1.1", "t17:1.2");
+    assert_eq!(fixture.reran_after("item_ast", "many.skiff", &edited), BTreeSet::from(["many.skiff:t17".to_string()]));
+    // A doc comment is part of its item's chunk: only that chunk is parsed again.
+    let edited = edited.replace("/// Task 3.\n", "/// Task three.\n");
+    assert_eq!(fixture.runs_after("parse_chunk", "many.skiff", &edited), 1);
+    // An edit that breaks the item is still confined to it.
+    let broken = edited.replace("  let out = t5(data: data)\n", "  let out = t5(data: \n");
+    assert_eq!(fixture.runs_after("parse_chunk", "many.skiff", &broken), 1);
+    let codes: Vec<&str> = fixture.workspace.diagnostics().iter().map(|d| d.diagnostic.code).collect();
+    assert!(!codes.is_empty(), "the broken call is reported");
+}
+
+#[test]
+fn a_blank_line_at_the_top_parses_at_most_the_first_chunk_and_rechecks_nothing() {
+    let mut fixture = Fixture::new();
+    let text = many_items(10);
+    fixture.workspace.set_file("many.skiff", text.clone());
+    let _ = fixture.workspace.diagnostics();
+    let moved = format!("\n{text}");
+    assert!(fixture.runs_after("parse_chunk", "many.skiff", &moved) <= 1);
+    let moved = format!("\n{moved}");
+    assert_eq!(fixture.reran_after("item_ast", "many.skiff", &moved), BTreeSet::new());
+    let moved = format!("\n{moved}");
+    assert_eq!(fixture.rechecked_after("many.skiff", &moved), BTreeSet::new());
+    // In a file whose first line is an item, the blank line is a chunk of its own.
+    assert!(fixture.runs_after("parse_chunk", "main.skiff", &format!("\n{MAIN}")) <= 1);
+    assert_eq!(fixture.rechecked_after("main.skiff", &format!("\n\n{MAIN}")), BTreeSet::new());
+}
+
+/// Edits of a file: (where, as a fraction of the text, how many bytes to remove, what to insert).
+fn apply(text: &str, (at, remove, insert): &(f64, usize, &str)) -> String {
+    let mut start = ((text.len() as f64) * at) as usize;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + remove).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{insert}{}", &text[..start], &text[end..])
+}
+
+const INSERTS: &[&str] = &[
+    "",
+    "\n",
+    "}",
+    "{",
+    "/// doc\n",
+    "// note\n",
+    "task extra(x: Int) -> File {\n  image: \"e\"\n}\n",
+    "workflow ",
+    "  let y = t1(data: data)\n",
+    "image: \"x\"\n",
+    "t2",
+    "(",
+    "\"",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// However a file got to its text, one edit at a time, its diagnostics are those of a fresh
+    /// database given that text: memoized chunks and backdated items never leave stale results.
+    #[test]
+    fn diagnostics_after_edits_equal_a_fresh_check(
+        edits in proptest::collection::vec((0.0..1.0f64, 0..40usize, 0..INSERTS.len()), 1..12),
+    ) {
+        let mut fixture = Fixture::new();
+        let mut text = many_items(4);
+        fixture.workspace.set_file("many.skiff", text.clone());
+        let _ = fixture.workspace.diagnostics();
+        for (at, remove, insert) in edits {
+            text = apply(&text, &(at, remove, INSERTS[insert]));
+            fixture.workspace.set_file("many.skiff", text.clone());
+            let incremental = fixture.workspace.diagnostics();
+            let mut fresh = Workspace::new(RootDatabase::new());
+            fresh.set_file("lib.skiff", LIB.to_string());
+            fresh.set_file("main.skiff", MAIN.to_string());
+            fresh.set_file("other.skiff", OTHER.to_string());
+            fresh.set_file("many.skiff", text.clone());
+            proptest::prop_assert_eq!(incremental, fresh.diagnostics(), "after edits to {:?}", text);
+            // The IDE's whole-file parse is the syntax crate's.
+            let file = fixture.workspace.file("many.skiff").expect("set above");
+            proptest::prop_assert_eq!(skiff_sema::parse(&fixture.workspace.db, file), &skiff_syntax::parse(&text));
+        }
+    }
+}

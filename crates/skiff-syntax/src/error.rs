@@ -87,6 +87,22 @@ impl Diagnostic {
         self.fix = Some(fix);
         self
     }
+
+    /// Moves the diagnostic `offset` bytes later in its file: its span, its labels in the same
+    /// file, and its fix (from chunk- or item-relative positions to absolute ones).
+    pub fn shift(&mut self, offset: u32) {
+        self.span = self.span.shifted(offset);
+        for label in &mut self.labels {
+            if label.file.is_none() {
+                label.span = label.span.shifted(offset);
+            }
+        }
+        if let Some(fix) = &mut self.fix {
+            for edit in &mut fix.edits {
+                edit.span = edit.span.shifted(offset);
+            }
+        }
+    }
 }
 
 /// The stable codes of syntax errors (other layers keep their codes beside their checks).

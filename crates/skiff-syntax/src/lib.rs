@@ -6,6 +6,7 @@
 //! in `skiff-sema` and `skiff-k8s`. It knows nothing of salsa, files on disk, or editors.
 
 pub mod ast;
+mod chunk;
 mod dump;
 pub mod error;
 pub mod lexer;
@@ -14,6 +15,7 @@ mod parser;
 mod span;
 mod walk;
 
+pub use chunk::{Chunk, ItemKeyword, chunks};
 pub use dump::dump;
 pub use error::{Diagnostic, Fix, Label, Severity, TextEdit};
 pub use lexer::{Comment, CommentKind};
@@ -22,8 +24,8 @@ pub use span::Span;
 
 use ast::{DocComment, SourceFile};
 
-/// The result of parsing one file: always a tree, plus every error found.
-#[derive(Clone, Debug, PartialEq)]
+/// The result of parsing one file (or one chunk of it): always a tree, plus every error found.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Parse {
     pub file: SourceFile,
     /// Every comment, doc comments included, in source order.
@@ -32,26 +34,85 @@ pub struct Parse {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Parses one skiff source text.
-pub fn parse(src: &str) -> Parse {
-    let lexed = lexer::lex(src);
-    let (mut items, parse_errors) = parser::parse_items(&lexed.tokens, src.len() as u32);
-    attach_docs(src, &mut items, &lexed.comments);
+impl Parse {
+    /// Appends the parse of a chunk that starts at `offset` in this parse's text: how a file's
+    /// parse is assembled from its chunks' (here and in `skiff-sema`).
+    pub fn append(&mut self, mut chunk: Parse, offset: u32) {
+        if offset != 0 {
+            for item in &mut chunk.file.items {
+                item.spans_mut(&mut |span| *span = span.shifted(offset));
+            }
+            for comment in &mut chunk.comments {
+                comment.span = comment.span.shifted(offset);
+            }
+            for error in &mut chunk.errors {
+                error.shift(offset);
+            }
+        }
+        self.file.items.append(&mut chunk.file.items);
+        self.comments.append(&mut chunk.comments);
+        self.errors.append(&mut chunk.errors);
+    }
+}
 
-    // A parser error at text the lexer already reported would say the same thing twice.
-    let error_tokens: Vec<Span> =
-        lexed.tokens.iter().filter(|(t, _)| *t == lexer::Token::Error).map(|(_, s)| *s).collect();
-    let mut errors = lexed.errors;
-    // (Tokens are in order and do not overlap: the one that could touch is found by bisection,
-    // so that a file of many errors is not a product of its errors and its bad tokens.)
-    let at_error_token = |offset: u32| {
-        let first_not_before = error_tokens.partition_point(|t| t.end < offset);
-        error_tokens.get(first_not_before).is_some_and(|t| t.touches(offset))
-    };
-    errors.extend(parse_errors.into_iter().filter(|e| !at_error_token(e.span.start)));
-    errors.sort_by_key(|e| (e.span.start, e.span.end));
-    errors.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
-    Parse { file: SourceFile { items }, comments: lexed.comments, errors }
+/// Parses one skiff source text: its [`chunks`], each parsed by [`parse_chunk`], put end to end.
+pub fn parse(src: &str) -> Parse {
+    let chunks = chunks(src);
+    let texts: Vec<(&str, Option<ItemKeyword>)> = chunks.iter().map(|c| (&src[c.span.range()], c.next)).collect();
+    let parsed = parse_texts(&texts);
+    let mut out = Parse::default();
+    out.file.items.reserve(parsed.len());
+    out.comments.reserve(parsed.iter().map(|p| p.comments.len()).sum());
+    for (chunk, parsed) in chunks.iter().zip(parsed) {
+        out.append(parsed, chunk.span.start);
+    }
+    out
+}
+
+/// Parses one chunk of a file (see [`chunks`]) as a standalone text, spans relative to its
+/// start. `next` is the keyword of the item after it, `None` at the end of the file.
+pub fn parse_chunk(text: &str, next: Option<ItemKeyword>) -> Parse {
+    parse_texts(&[(text, next)]).pop().unwrap_or_default()
+}
+
+/// Parses texts as chunks, building the grammar once for all of them.
+fn parse_texts(texts: &[(&str, Option<ItemKeyword>)]) -> Vec<Parse> {
+    let lexed: Vec<lexer::Lexed<'_>> = texts.iter().map(|(text, _)| lexer::lex(text)).collect();
+    let inputs: Vec<parser::ChunkTokens<'_, '_>> = texts
+        .iter()
+        .zip(&lexed)
+        .map(|(&(text, next), lexed)| parser::ChunkTokens {
+            tokens: &lexed.tokens,
+            len: text.len() as u32,
+            next: next.map(|k| lexer::Token::Ident(k.text())),
+        })
+        .collect();
+    let parsed = parser::parse_chunks(&inputs);
+    drop(inputs);
+    texts
+        .iter()
+        .zip(lexed)
+        .zip(parsed)
+        .map(|((&(text, _), lexed), (item, parse_errors))| {
+            let mut items: Vec<ast::Item> = item.into_iter().collect();
+            attach_docs(text, &mut items, &lexed.comments);
+            // A parser error at text the lexer already reported would say the same thing twice.
+            let error_tokens: Vec<Span> =
+                lexed.tokens.iter().filter(|(t, _)| *t == lexer::Token::Error).map(|(_, s)| *s).collect();
+            let mut errors = lexed.errors;
+            // (Tokens are in order and do not overlap: the one that could touch is found by
+            // bisection, so that a chunk of many errors is not a product of its errors and its
+            // bad tokens.)
+            let at_error_token = |offset: u32| {
+                let first_not_before = error_tokens.partition_point(|t| t.end < offset);
+                error_tokens.get(first_not_before).is_some_and(|t| t.touches(offset))
+            };
+            errors.extend(parse_errors.into_iter().filter(|e| !at_error_token(e.span.start)));
+            errors.sort_by_key(|e| (e.span.start, e.span.end));
+            errors.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
+            Parse { file: SourceFile { items }, comments: lexed.comments, errors }
+        })
+        .collect()
 }
 
 /// Gives each item the `///` lines directly above it.

@@ -1,9 +1,8 @@
 //! The chumsky grammar, applied one top-level item at a time.
 //!
-//! The token stream is first cut into items at every line that starts with an item keyword
-//! followed by a name (`task train`, `pod_template gpu`, `workflow w`, `import "..."`). Each piece
-//! is parsed on its own, so a missing `}` costs at most the item it is in, never the rest of the
-//! file. Inside an item, a field, argument, parameter or statement that does not parse is
+//! The text is first cut into chunks, one per item ([`crate::chunk`]), and each chunk is lexed
+//! and parsed on its own, so a missing `}` costs at most the item it is in, never the rest of
+//! the file. Inside an item, a field, argument, parameter or statement that does not parse is
 //! skipped up to its separator (bracket groups skipped whole) and reported once.
 
 use crate::Span;
@@ -47,70 +46,60 @@ macro_rules! P {
     ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<Er>> + Clone };
 }
 
-/// Item keywords: a line starting with one of these, followed by a name, starts a new item.
-const ITEM_KEYWORDS: [&str; 4] = ["import", "pod_template", "task", "workflow"];
+/// Item keywords, for the check that a chunk's first token starts an item and for error
+/// messages. Which lines start an item is said in one place: [`crate::chunk`].
+pub(crate) const ITEM_KEYWORDS: [&str; 4] = ["import", "pod_template", "task", "workflow"];
 
-pub(crate) fn parse_items(tokens: &[(Token<'_>, Span)], src_len: u32) -> (Vec<Item>, Vec<Diagnostic>) {
-    let tokens: Vec<(Token<'_>, SimpleSpan)> = tokens.iter().map(|&(t, s)| (t, SimpleSpan::from(s.range()))).collect();
+/// The tokens of one chunk (see [`crate::chunk`]), the chunk's length, and the first token
+/// after it (for "found the next item (`task`)").
+pub(crate) struct ChunkTokens<'t, 's> {
+    pub tokens: &'t [(Token<'s>, Span)],
+    pub len: u32,
+    pub next: Option<Token<'s>>,
+}
+
+/// Parses chunks, each as one item or as top-level text that is not one. One grammar serves
+/// them all: building it costs about as much as parsing a small item.
+pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>]) -> Vec<(Option<Item>, Vec<Diagnostic>)> {
+    let converted: Vec<Vec<(Token<'_>, SimpleSpan)>> = chunks
+        .iter()
+        .map(|chunk| chunk.tokens.iter().map(|&(t, s)| (t, SimpleSpan::from(s.range()))).collect())
+        .collect();
     let fast = item_parser::<EmptyErr>();
     let mut rich = None;
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for chunk in split_items(&tokens) {
-        let chunk_tokens = &tokens[chunk.clone()];
-        let Some(first) = chunk_tokens.iter().find(|(t, _)| *t != Token::Newline) else {
+    let mut out = Vec::with_capacity(chunks.len());
+    for (chunk, tokens) in chunks.iter().zip(&converted) {
+        let Some(&(first, first_span)) = tokens.iter().find(|(t, _)| *t != Token::Newline) else {
+            out.push((None, Vec::new()));
             continue;
         };
-        let end_offset = chunk_tokens.last().map_or(src_len as usize, |(_, s)| s.end);
-        let next = tokens.get(chunk.end).map(|(t, _)| *t);
-        let starts_item = matches!(first.0, Token::Ident(k) if ITEM_KEYWORDS.contains(&k));
-        if !starts_item {
-            let span = Span::new(first.1.start as u32, end_offset as u32);
-            items.push(Item { kind: ItemKind::Error, span, doc: None });
-            let found = describe_found(Some(first.0));
-            errors.push(
-                Diagnostic::new(
-                    codes::EXPECTED_ITEM,
-                    Span::from_range(first.1.into_range()),
-                    format!("expected an item, found {found}"),
-                )
-                .with_help("a file holds `import`, `pod_template`, `task` and `workflow` items"),
-            );
+        let end_offset = tokens.last().map_or(chunk.len as usize, |(_, s)| s.end);
+        if !matches!(first, Token::Ident(k) if ITEM_KEYWORDS.contains(&k)) {
+            let span = Span::new(first_span.start as u32, end_offset as u32);
+            let error = Diagnostic::new(
+                codes::EXPECTED_ITEM,
+                sp(first_span),
+                format!("expected an item, found {}", describe_found(Some(first))),
+            )
+            .with_help("a file holds `import`, `pod_template`, `task` and `workflow` items");
+            out.push((Some(Item { kind: ItemKind::Error, span, doc: None }), vec![error]));
             continue;
         }
         let eoi = SimpleSpan::from(end_offset..end_offset);
-        let fast_result = fast.parse(chunk_tokens.split_token_span(eoi));
+        let fast_result = fast.parse(tokens.split_token_span(eoi));
         if !fast_result.has_errors()
             && let Some(item) = fast_result.into_output()
         {
-            items.push(item);
+            out.push((Some(item), Vec::new()));
             continue;
         }
         let rich = rich.get_or_insert_with(item_parser::<RichError>);
-        let (item, chunk_errors) = rich.parse(chunk_tokens.split_token_span(eoi)).into_output_errors();
-        let chunk_span = Span::new(first.1.start as u32, end_offset as u32);
-        items.push(item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None }));
-        errors.extend(chunk_errors.into_iter().map(|e| convert_error(e, next)));
+        let (item, errors) = rich.parse(tokens.split_token_span(eoi)).into_output_errors();
+        let chunk_span = Span::new(first_span.start as u32, end_offset as u32);
+        let item = item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None });
+        out.push((Some(item), errors.into_iter().map(|e| convert_error(e, chunk.next)).collect()));
     }
-    (items, errors)
-}
-
-/// Token ranges, one per top-level item (the text before the first item is a range of its own).
-fn split_items(tokens: &[(Token<'_>, SimpleSpan)]) -> Vec<std::ops::Range<usize>> {
-    let mut starts = vec![0];
-    for i in 0..tokens.len() {
-        let at_line_start = i == 0 || tokens[i - 1].0 == Token::Newline;
-        let is_item = match (tokens[i].0, tokens.get(i + 1).map(|t| t.0)) {
-            (Token::Ident("import"), Some(Token::Str(_))) => true,
-            (Token::Ident(k), Some(Token::Ident(_))) => ITEM_KEYWORDS[1..].contains(&k),
-            _ => false,
-        };
-        if at_line_start && is_item && i != 0 {
-            starts.push(i);
-        }
-    }
-    starts.push(tokens.len());
-    starts.windows(2).map(|w| w[0]..w[1]).collect()
+    out
 }
 
 fn sp(span: SimpleSpan) -> Span {

@@ -74,6 +74,16 @@ fn check_invariants(text: &str) {
             }
         }
     }
+    // Chunks cover the text exactly, in order, each from a line start: no byte is lost.
+    let mut covered = 0;
+    for chunk in skiff_syntax::chunks(text) {
+        assert_eq!(chunk.span.start, covered, "chunks leave a gap or overlap in {text:?}");
+        assert!(chunk.span.end > chunk.span.start, "empty chunk in {text:?}");
+        assert!(chunk.span.start == 0 || text.as_bytes()[chunk.span.start as usize - 1] == b'\n');
+        covered = chunk.span.end;
+    }
+    assert_eq!(covered, len, "chunks do not reach the end of {text:?}");
+    assert!(parse.errors.is_sorted_by_key(|e| (e.span.start, e.span.end)), "errors out of order in {text:?}");
     let mut previous_end = 0;
     for item in &parse.file.items {
         assert!(in_bounds(item.span), "item span {:?} out of bounds", item.span);
