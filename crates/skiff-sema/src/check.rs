@@ -15,7 +15,7 @@ use skiff_syntax::ast::*;
 use skiff_syntax::{Diagnostic, Fix, Span};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A diagnostic of one item, spans relative to the item's start; `related` points into other
+/// A diagnostic of one item, spans relative to the item's chunk; `related` points into other
 /// items (possibly in other files), resolved to absolute positions when a file is assembled.
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ItemDiagnostic<'db> {

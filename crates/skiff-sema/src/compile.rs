@@ -87,7 +87,7 @@ pub fn workflows(db: &dyn Db) -> Vec<ItemId<'_>> {
 
 /// The `let`s of a workflow, in order.
 pub fn bindings<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<&'db ast::Let> {
-    match item_ast(db, workflow).as_ref().map(|i| &i.kind) {
+    match item_ast(db, workflow).map(|i| &i.kind) {
         Some(ItemKind::Workflow(ast)) => ast
             .body
             .iter()
@@ -256,7 +256,7 @@ fn compile_node(
 }
 
 fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {
-    match item_ast(db, workflow).as_ref().map(|i| &i.kind) {
+    match item_ast(db, workflow).map(|i| &i.kind) {
         Some(ItemKind::Workflow(ast)) => &ast.params,
         _ => &[],
     }
@@ -313,7 +313,7 @@ pub fn node_inputs<'db>(
     task: ItemId<'db>,
     options: &BuildOptions,
 ) -> Vec<(SmolStr, InputValue)> {
-    let Some(ItemKind::Task(task_ast)) = item_ast(db, task).as_ref().map(|i| &i.kind) else { return Vec::new() };
+    let Some(ItemKind::Task(task_ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
     let earlier: Vec<&SmolStr> = bindings(db, workflow).iter().take(index as usize).map(|b| &b.name.text).collect();
     let params = workflow_params(db, workflow);
     let mut out = Vec::new();

@@ -1,10 +1,10 @@
 //! Items: stable identities, a position-free summary of each file (the item tree), and each
-//! item's own syntax tree with item-relative spans.
+//! item's own syntax tree with spans relative to its chunk.
 //!
 //! This is what makes checking incremental. An item is identified by its file, kind, name and
 //! ordinal among items of the same kind and name — never by position — so an edit elsewhere
 //! keeps its identity. [`item_tree`] holds signatures only (no bodies, no spans) and
-//! [`item_ast`] holds one item with spans relative to its start: a blank line above an item,
+//! [`item_ast`] holds one item with spans relative to its chunk: a blank line above an item,
 //! or an edit in another item, leaves both equal, salsa backdates them, and nothing that reads
 //! them re-runs. Absolute positions live in [`item_offsets`], read only when diagnostics are
 //! assembled for a file.
@@ -12,7 +12,7 @@
 //! Items are read from the file's chunks ([`crate::db::file_chunks`]), each parsed on its own
 //! and memoized by its text ([`crate::db::parse_chunk`]), never from a parse of the whole file:
 //! an edit inside one item parses that item's chunk again and nothing else, and [`item_chunk`]
-//! gives every other item the key it had, so their trees are not even cloned again.
+//! gives every other item the key it had; an item's tree is its chunk's parse, never copied.
 
 use crate::db::{ChunkKey, Db, SourceFile, file_chunks, parse_chunk};
 use crate::types::Ty;
@@ -208,26 +208,25 @@ fn item_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> FxHashMap<ItemId<'db>,
 
 /// The chunk an item is in. This is the step that keeps an edit from reaching the items it is
 /// not in: it re-runs for every item after an edit to the file, but an unchanged chunk has the
-/// same key, so the result is equal and salsa does not re-run [`item_ast`] and what reads it.
+/// same key, so the result is equal and salsa does not re-run what reads [`item_ast`].
 #[salsa::tracked(returns(copy))]
 pub fn item_chunk<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ChunkKey<'db>> {
     item_chunks(db, item.file(db)).get(&item).copied()
 }
 
-/// The item's syntax tree with spans relative to its start ([`ast::Item::start`]: its doc
-/// comment or its keyword), so that blank lines or comments above the item, in its chunk or
-/// not, leave the tree equal.
-#[salsa::tracked(returns(ref))]
-pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<ast::Item> {
-    parse_chunk(db, item_chunk(db, item)?).file.items.first().map(ast::Item::relative)
+/// The item's syntax tree, spans relative to the start of its chunk (which starts at the item's
+/// doc comment or keyword line): the chunk's own parse, shared, not copied. Blank lines and
+/// comments above the item are in the chunk before, so they leave the tree equal.
+pub fn item_ast<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<&'db ast::Item> {
+    parse_chunk(db, item_chunk(db, item)?).file.items.first()
 }
 
-/// Where each item of the file starts ([`ast::Item::start`]), in the order of [`file_items`].
-/// Changes with every edit above an item; only the final assembly of a file's diagnostics (and
-/// the IDE) reads it.
+/// Where each item's chunk starts, the origin of its spans ([`item_ast`]), in the order of
+/// [`file_items`]. Changes with every edit above an item; only the final assembly of a file's
+/// diagnostics (and the IDE) reads it.
 #[salsa::tracked(returns(ref))]
 pub fn item_offsets(db: &dyn Db, file: SourceFile) -> Vec<u32> {
-    keyed_items(db, file).into_iter().map(|k| k.chunk_offset + k.item.start()).collect()
+    keyed_items(db, file).into_iter().map(|k| k.chunk_offset).collect()
 }
 
 /// The absolute offset of an item in its file.

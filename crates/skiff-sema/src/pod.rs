@@ -47,7 +47,7 @@ pub enum Layer<'db> {
 pub enum Place<'db> {
     /// Made by skiff, not written anywhere.
     Builtin,
-    /// In a skiff item; `span` is relative to the item's start.
+    /// In a skiff item; `span` is relative to the item's chunk ([`crate::items::item_offsets`]).
     Item { item: ItemId<'db>, span: Span },
     /// In a YAML file (`pod_template NAME from "..."`, or `skiff.toml`'s default template).
     Data { file: SourceFile, span: Span },
@@ -110,7 +110,7 @@ pub const DEFAULT_PRIMARY: &str = "primary";
 /// item's checks).
 #[salsa::tracked(returns(ref))]
 pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Patch<'db>> {
-    let item = item_ast(db, template).as_ref()?;
+    let item = item_ast(db, template)?;
     let ItemKind::Template(ast) = &item.kind else { return None };
     let layer = Layer::Template(template);
     match &ast.body {
@@ -286,7 +286,7 @@ fn template_ref<'db>(db: &'db dyn Db, owner: ItemId<'db>, value: &ast::Value) ->
 
 /// The task a binding calls, and the binding itself (relative to the workflow).
 pub fn node_task<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<(ItemId<'db>, &'db ast::Let)> {
-    let ItemKind::Workflow(ast) = &item_ast(db, workflow).as_ref()?.kind else { return None };
+    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
     let binding_ast = ast
         .body
         .iter()
@@ -331,7 +331,7 @@ fn template_value<'db>(
 }
 
 fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patch<'db>>>) -> EffectivePod<'db> {
-    let body = match item_ast(db, task).as_ref().map(|i| &i.kind) {
+    let body = match item_ast(db, task).map(|i| &i.kind) {
         Some(ItemKind::Task(ast)) => Some(&ast.body),
         _ => None,
     };

@@ -137,8 +137,13 @@ impl Workspace {
             .collect();
         let files = self.files();
         let bytes = files.iter().map(|(_, file)| file.text(&self.db).len()).sum();
-        let per_file =
-            parallel_map(&self.db, &files, threads_for(bytes), |db, (_, file)| file_diagnostics(db, *file).clone());
+        let threads = threads_for(bytes);
+        // Every file's items first: checking a file reads the items of the files it imports, and
+        // a thread that needs an item tree another thread is building waits for it.
+        parallel_map(&self.db, &files, threads, |db, (_, file)| {
+            item_tree(db, *file);
+        });
+        let per_file = parallel_map(&self.db, &files, threads, |db, (_, file)| file_diagnostics(db, *file).clone());
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }

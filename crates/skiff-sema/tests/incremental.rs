@@ -199,7 +199,7 @@ fn editing_one_item_of_many_parses_only_its_chunk() {
     let edited = text.replace("t17:1.0", "t17:1.1");
     assert_eq!(fixture.runs_after("parse_chunk", "many.skiff", &edited), 1);
     let edited = edited.replace("t17:1.1", "t17:1.2");
-    assert_eq!(fixture.reran_after("item_ast", "many.skiff", &edited), BTreeSet::from(["many.skiff:t17".to_string()]));
+    assert_eq!(fixture.rechecked_after("many.skiff", &edited), BTreeSet::from(["many.skiff:t17".to_string()]));
     // A doc comment is part of its item's chunk: only that chunk is parsed again.
     let edited = edited.replace("/// Task 3.\n", "/// Task three.\n");
     assert_eq!(fixture.runs_after("parse_chunk", "many.skiff", &edited), 1);
@@ -219,7 +219,7 @@ fn a_blank_line_at_the_top_parses_at_most_the_first_chunk_and_rechecks_nothing()
     let moved = format!("\n{text}");
     assert!(fixture.runs_after("parse_chunk", "many.skiff", &moved) <= 1);
     let moved = format!("\n{moved}");
-    assert_eq!(fixture.reran_after("item_ast", "many.skiff", &moved), BTreeSet::new());
+    assert_eq!(fixture.rechecked_after("many.skiff", &moved), BTreeSet::new());
     let moved = format!("\n{moved}");
     assert_eq!(fixture.rechecked_after("many.skiff", &moved), BTreeSet::new());
     // In a file whose first line is an item, the blank line is a chunk of its own.

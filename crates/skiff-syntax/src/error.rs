@@ -89,7 +89,7 @@ impl Diagnostic {
     }
 
     /// Moves the diagnostic `offset` bytes later in its file: its span, its labels in the same
-    /// file, and its fix (from chunk- or item-relative positions to absolute ones).
+    /// file, and its fix (from chunk-relative positions to absolute ones).
     pub fn shift(&mut self, offset: u32) {
         self.span = self.span.shifted(offset);
         for label in &mut self.labels {

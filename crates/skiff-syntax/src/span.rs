@@ -57,11 +57,6 @@ impl Span {
             || (self.is_empty() || other.is_empty()) && self.touches(other.start)
     }
 
-    /// This span moved `delta` bytes towards the start (for item-relative spans).
-    pub fn shifted_back(self, delta: u32) -> Span {
-        Span { start: self.start - delta, end: self.end - delta }
-    }
-
     pub fn shifted(self, delta: u32) -> Span {
         Span { start: self.start + delta, end: self.end + delta }
     }

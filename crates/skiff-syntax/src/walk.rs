@@ -1,7 +1,7 @@
-//! Visiting every span of a syntax tree, to move an item's spans between absolute (in the
-//! file) and item-relative form. Relative spans make an item's tree independent of where the
-//! item sits in its file: a blank line above it leaves the tree equal, which is what lets the
-//! semantic layer skip re-checking it.
+//! Visiting every span of a syntax tree, to move a chunk's spans to where the chunk sits in its
+//! file ([`crate::parse`] puts the chunk parses end to end). Chunk-relative spans make an item's
+//! tree independent of where the item sits in its file: a blank line above it leaves the tree
+//! equal, which is what lets the semantic layer skip re-checking it.
 
 use crate::Span;
 use crate::ast::*;
@@ -10,14 +10,6 @@ impl Item {
     /// Where the item's text starts: its doc comment, if it has one.
     pub fn start(&self) -> u32 {
         self.doc.as_ref().map_or(self.span.start, |doc| doc.span.start.min(self.span.start))
-    }
-
-    /// This item with every span made relative to [`Item::start`].
-    pub fn relative(&self) -> Item {
-        let mut item = self.clone();
-        let offset = self.start();
-        item.spans_mut(&mut |span| *span = span.shifted_back(offset));
-        item
     }
 
     /// Calls `f` on every span in the item, doc comment included.
@@ -163,13 +155,16 @@ fn value(v: &mut Value, f: &mut impl FnMut(&mut Span)) {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn relative_items_do_not_see_lines_above() {
+    fn an_item_s_chunk_does_not_see_lines_above() {
         let body = "task t(x: int = 1) -> File {\n  image: \"a\"\n  resources { limits { memory: 8Gi } }\n}\n";
+        let item_chunk = |src: &str| {
+            let chunk = *crate::chunks(src).last().expect("a chunk");
+            crate::parse_chunk(&src[chunk.span.range()], chunk.next).file.items[0].clone()
+        };
         let a = crate::parse(body);
         let b = crate::parse(&format!("// a comment\n\n\n{body}"));
         assert_ne!(a.file.items[0], b.file.items[0], "absolute spans differ");
-        assert_eq!(a.file.items[0].relative(), b.file.items[0].relative());
-        let edited = crate::parse(&body.replace("8Gi", "9Gi"));
-        assert_ne!(a.file.items[0].relative(), edited.file.items[0].relative());
+        assert_eq!(item_chunk(body), item_chunk(&format!("// a comment\n\n\n{body}")));
+        assert_ne!(item_chunk(body), item_chunk(&body.replace("8Gi", "9Gi")));
     }
 }
