@@ -235,9 +235,8 @@ pub fn run(lines: usize, workspace_lines: usize, runs: usize, skiff: Option<Path
     let column = middle["character"].as_u64().unwrap_or(0) + "image: \"ghcr.io/acme/train:".len() as u64;
     let at = json!({"line": middle["line"], "character": column});
     let mut edits = Vec::new();
-    let mut version = 1;
-    for i in 0..runs {
-        version += 1;
+    // Version 1 is the text opened; each edit is the next one.
+    for (i, version) in (0..runs).zip(2..) {
         let digit = if i % 2 == 0 { "9" } else { "1" };
         let change =
             json!({"range": {"start": at, "end": {"line": at["line"], "character": column + 1}}, "text": digit});
