@@ -184,11 +184,7 @@ pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
             let Some(file) = files.skiff_files(db).get(path) else { return Vec::new() };
             let found = file_items(db, *file).iter().find(|i| i.tag(db) == ItemTag::Template && i.name(db) == name);
             let Some(template) = found else { return Vec::new() };
-            template_chain(db, *template)
-                .iter()
-                .filter_map(|t| template_patch(db, *t).as_ref())
-                .map(|p| relabel(&p.0))
-                .collect()
+            chain_patches(db, *template).map(|p| relabel(&p.0)).collect()
         }
         Some(DefaultTemplate::Yaml { path }) => {
             let Some(file) = files.data_files(db).get(path).copied() else { return Vec::new() };
@@ -270,8 +266,12 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
 /// swapped layers keeping their templates' names (a node relabels them as its override).
 #[salsa::tracked(returns(ref))]
 fn swapped_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, template: ItemId<'db>) -> EffectivePod<'db> {
-    let layers = template_chain(db, template).iter().filter_map(|t| template_patch(db, *t).clone()).collect();
-    build_task_pod(db, task, Some(layers))
+    build_task_pod(db, task, Some(chain_patches(db, template).cloned().collect()))
+}
+
+/// The patches of a template's `extends` chain, root first: the layers it stands for.
+fn chain_patches<'db>(db: &'db dyn Db, template: ItemId<'db>) -> impl Iterator<Item = &'db Patch<'db>> {
+    template_chain(db, template).iter().filter_map(move |t| template_patch(db, *t).as_ref())
 }
 
 /// The `pod_template` item a value names, if it is a reference to one.
@@ -319,11 +319,7 @@ fn template_value<'db>(
                 Layer::Task(_) => Patch(tree.clone()),
                 _ => Patch(tree.map_origins(&mut |o| Origin { layer, ..o })),
             };
-            template_chain(db, template)
-                .iter()
-                .filter_map(|t| template_patch(db, *t).as_ref())
-                .map(|p| relabel(&p.0))
-                .collect()
+            chain_patches(db, template).map(|p| relabel(&p.0)).collect()
         }
         ValueKind::Object(block) => vec![Patch(skiff_k8s::lower_body(block, BodyShape::PodTemplate, &[], origin))],
         _ => Vec::new(),

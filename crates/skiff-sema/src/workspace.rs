@@ -122,8 +122,8 @@ impl Workspace {
     /// [`Self::referenced_paths`] of many files, in their order; large batches are parsed on
     /// every core (finding what a file refers to is parsing it).
     pub fn referenced_paths_of(&self, files: &[SourceFile]) -> Vec<(String, bool)> {
-        let bytes = files.iter().map(|file| file.text(&self.db).len()).sum();
-        parallel_map(&self.db, files, threads_for(bytes), |db, file| referenced_paths(db, *file)).concat()
+        let threads = threads_for(&self.db, files.iter().copied());
+        parallel_map(&self.db, files, threads, |db, file| referenced_paths(db, *file)).concat()
     }
 
     /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
@@ -136,8 +136,7 @@ impl Workspace {
             .map(|d| FileDiagnostic { path: CONFIG_PATH.to_string(), diagnostic: d.clone() })
             .collect();
         let files = self.files();
-        let bytes = files.iter().map(|(_, file)| file.text(&self.db).len()).sum();
-        let threads = threads_for(bytes);
+        let threads = threads_for(&self.db, files.iter().map(|(_, file)| *file));
         // Every file's items first: checking a file reads the items of the files it imports, and
         // a thread that needs an item tree another thread is building waits for it.
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
@@ -170,8 +169,9 @@ fn referenced_paths(db: &dyn Db, file: SourceFile) -> Vec<(String, bool)> {
 /// counts is the text, not the files: 11 files of 50 KB are worth two threads.
 const BYTES_PER_THREAD: usize = 64 * 1024;
 
-/// How many threads `bytes` of source text are worth, up to one a core.
-fn threads_for(bytes: usize) -> usize {
+/// How many threads the text of `files` is worth, up to one a core.
+fn threads_for(db: &RootDatabase, files: impl Iterator<Item = SourceFile>) -> usize {
+    let bytes: usize = files.map(|file| file.text(db).len()).sum();
     std::thread::available_parallelism().map_or(1, |n| n.get()).min(bytes / BYTES_PER_THREAD).max(1)
 }
 

@@ -65,11 +65,9 @@ enum Slot {
 struct Frame {
     kind: Kind,
     slot: Slot,
-    /// Whether the header is written (the collection has an element).
-    open: bool,
     /// The indentation of this collection's own keys or dashes.
     depth: usize,
-    /// Elements written so far.
+    /// Elements begun so far; the header is written with the first.
     count: usize,
 }
 
@@ -81,11 +79,20 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// Where the next value goes; counts it as an element of its collection.
+    /// Where the next value goes; counts it as an element of its collection, whose header is
+    /// written now if this is its first. Only the innermost collection can still be without
+    /// one: beginning a collection is an element of the one around it.
     fn slot(&mut self) -> Result<Slot, EmitError> {
-        self.open_all();
         let Some(frame) = self.frames.last_mut() else { return Ok(Slot::Document) };
         let first = frame.count == 0;
+        if first {
+            write_slot_start(self.out, &frame.slot);
+            // The first key or dash of an element follows its `- `; below a key, it starts a line.
+            if let Slot::Key { .. } = frame.slot {
+                self.out.push('\n');
+                self.out.extend(std::iter::repeat_n(' ', frame.depth));
+            }
+        }
         frame.count += 1;
         let depth = frame.depth;
         match frame.kind {
@@ -97,28 +104,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// Writes the headers of the collections that have not got one yet, outermost first: an
-    /// element is about to be written inside them.
-    fn open_all(&mut self) {
-        let closed = self.frames.iter().rposition(|f| f.open).map_or(0, |i| i + 1);
-        for frame in &mut self.frames[closed..] {
-            write_slot_start(self.out, &frame.slot);
-            // The first key or dash of an element follows its `- `; below a key, it starts a line.
-            if let Slot::Key { .. } = frame.slot {
-                self.out.push('\n');
-                self.out.extend(std::iter::repeat_n(' ', frame.depth));
-            }
-            frame.open = true;
-        }
-    }
-
     /// Starts a value that fits on its slot's line: `key: `, `- `, or nothing.
     fn inline_start(&mut self) -> Result<(), EmitError> {
         let slot = self.slot()?;
-        write_slot_start(self.out, &slot);
-        if let Slot::Key { .. } = slot {
-            self.out.push(' ');
-        }
+        write_inline_start(self.out, &slot);
         Ok(())
     }
 
@@ -147,17 +136,14 @@ impl Emitter<'_> {
             (Slot::Key { depth, .. }, Kind::List) => *depth,
             (Slot::Item { depth, .. }, _) => depth + 2,
         };
-        self.frames.push(Frame { kind, slot, open: false, depth, count: 0 });
+        self.frames.push(Frame { kind, slot, depth, count: 0 });
         Ok(self)
     }
 
     fn end(&mut self) -> Result<(), EmitError> {
         let frame = self.frames.pop().ok_or_else(|| ser::Error::custom("a collection ended twice"))?;
-        if !frame.open {
-            write_slot_start(self.out, &frame.slot);
-            if let Slot::Key { .. } = frame.slot {
-                self.out.push(' ');
-            }
+        if frame.count == 0 {
+            write_inline_start(self.out, &frame.slot);
             self.out.push_str(if frame.kind == Kind::Map { "{}" } else { "[]" });
             self.out.push('\n');
         }
@@ -194,14 +180,19 @@ fn write_slot_start(out: &mut String, slot: &Slot) {
     }
 }
 
-/// A map key: plain like a value, and never with a `:` in it. Struct field names are the same
-/// in every Pod: the plain ones are not copied.
-fn key_text(key: String) -> Cow<'static, str> {
-    if !key.contains(':') && is_plain(&key) { Cow::Owned(key) } else { Cow::Owned(quoted(&key)) }
+/// What comes before a value that fits on its slot's line: `key: `, `- `, or nothing.
+fn write_inline_start(out: &mut String, slot: &Slot) {
+    write_slot_start(out, slot);
+    if let Slot::Key { .. } = slot {
+        out.push(' ');
+    }
 }
 
-fn field_key(key: &'static str) -> Cow<'static, str> {
-    if !key.contains(':') && is_plain(key) { Cow::Borrowed(key) } else { Cow::Owned(quoted(key)) }
+/// A map key: plain like a value, and never with a `:` in it. Struct field names are the same
+/// in every Pod: the plain ones are not copied.
+fn key_text(key: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
+    let key = key.into();
+    if !key.contains(':') && is_plain(&key) { key } else { Cow::Owned(quoted(&key)) }
 }
 
 impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
@@ -310,7 +301,7 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         _: usize,
     ) -> Result<Self, EmitError> {
         self.begin(Kind::Map)?;
-        self.key = Some(field_key(variant));
+        self.key = Some(key_text(variant));
         self.begin(Kind::List)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self, EmitError> {
@@ -327,7 +318,7 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         _: usize,
     ) -> Result<Self, EmitError> {
         self.begin(Kind::Map)?;
-        self.key = Some(field_key(variant));
+        self.key = Some(key_text(variant));
         self.begin(Kind::Map)
     }
 }
@@ -379,7 +370,7 @@ macro_rules! structure {
                 key: &'static str,
                 value: &T,
             ) -> Result<(), EmitError> {
-                self.key = Some(field_key(key));
+                self.key = Some(key_text(key));
                 value.serialize(&mut **self)
             }
             fn end(self) -> Result<(), EmitError> {
