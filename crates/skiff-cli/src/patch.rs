@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use serde_json::Value;
+use skiff_k8s::documents::{PodDocument, pod_document};
 use skiff_k8s::merge::{Node, Shape, apply_patch};
 
 #[derive(clap::Args)]
@@ -72,10 +73,9 @@ fn patch(args: &PatchArgs) -> Result<(), Failure> {
     if stdin_uses > 1 {
         return Err(usage_error("`-` (stdin) can stand for one file only".to_owned()));
     }
-    let base = read_document(&args.base)?;
-    let shape = document_shape(&base).map_err(|why| input_error(format!("{}: {why}", display(&args.base))))?;
     // The file index is each node's origin: 0 for the base, i for the i-th patch.
-    let mut base = Node::from_json(&base, 0u32);
+    let mut base = Node::from_json(&read_document(&args.base)?, 0u32);
+    let shape = document_shape(&base).map_err(|why| input_error(format!("{}: {why}", display(&args.base))))?;
     base.drop_nulls();
     let mut patches = Vec::with_capacity(args.patches.len());
     for (i, path) in args.patches.iter().enumerate() {
@@ -165,24 +165,23 @@ fn kind_name(value: &Value) -> &'static str {
 }
 
 /// Which schema the document follows, from its `kind` (or its lack of one).
-fn document_shape(document: &Value) -> Result<Shape, String> {
-    let Value::Object(fields) = document else { return Err("expected an object".to_owned()) };
-    match fields.get("kind") {
-        Some(Value::String(kind)) if kind == "Pod" => Ok(Shape::Pod),
-        Some(Value::String(kind)) if kind == "PodTemplate" => Ok(Shape::PodTemplate),
-        Some(kind) => Err(format!(
-            "`skiff patch` works on a Pod, a PodTemplate or a bare `{{metadata, spec}}`; this is a {}",
-            match kind {
-                Value::String(kind) => kind.clone(),
-                other => format!("document whose `kind` is {}", kind_name(other)),
-            }
-        )),
-        None => match fields.keys().find(|k| *k != "metadata" && *k != "spec") {
-            Some(key) => Err(format!(
-                "a document without `kind` must be a bare `{{metadata, spec}}`; it has `{key}` (add `kind: Pod` \
-                 or `kind: PodTemplate`?)"
-            )),
-            None => Ok(Shape::pod_template_spec()),
-        },
+fn document_shape<O>(document: &Node<O>) -> Result<Shape, String> {
+    let what = pod_document(document);
+    if let Some(shape) = what.shape() {
+        return Ok(shape);
     }
+    Err(match what {
+        PodDocument::OtherKind(kind) => format!(
+            "`skiff patch` works on a Pod, a PodTemplate or a bare `{{metadata, spec}}`; this is a {}",
+            match kind.as_str() {
+                Some(kind) => kind.to_owned(),
+                None => format!("document whose `kind` is {}", kind_name(&kind.to_json())),
+            }
+        ),
+        PodDocument::StrayKey(key, _) => format!(
+            "a document without `kind` must be a bare `{{metadata, spec}}`; it has `{key}` (add `kind: Pod` or \
+             `kind: PodTemplate`?)"
+        ),
+        _ => "expected an object".to_owned(),
+    })
 }

@@ -10,7 +10,8 @@ use crate::locate::{self, BodyCtx, is_skiff_field};
 use crate::{FilePosition, file};
 use skiff_k8s::{BodyShape, Kind, schema};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
-use skiff_sema::{Db, SourceFile, TASK_SKIFF_FIELDS, parse};
+use skiff_sema::task_fields::TaskField;
+use skiff_sema::{Db, SourceFile, parse};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
 
@@ -199,13 +200,8 @@ impl<'a> Cx<'a> {
     }
 
     fn override_keys(&self) -> Vec<CompletionItem> {
-        let mut out: Vec<CompletionItem> = ["pod_template", "retries", "timeout"]
-            .iter()
-            .map(|k| {
-                let (ty, doc) = crate::hover::skiff_field_doc(k).unwrap_or_default();
-                self.item(k.to_string(), CompletionKind::Field, Some(ty.to_string()), Some(doc.to_string()))
-            })
-            .collect();
+        let mut out: Vec<CompletionItem> =
+            TaskField::ALL.into_iter().filter(|f| f.overridable()).map(|f| self.task_field(f)).collect();
         out.extend(self.fields(BodyShape::Container, &[]));
         if !self.head().contains("replace") {
             out.push(self.item("replace".into(), CompletionKind::Keyword, None, None));
@@ -287,10 +283,7 @@ impl<'a> Cx<'a> {
             }
             let mut out = self.fields(ctx.shape, &ctx.path_strs());
             if ctx.allows_skiff_fields() {
-                for name in TASK_SKIFF_FIELDS {
-                    let (ty, doc) = crate::hover::skiff_field_doc(name).unwrap_or_default();
-                    out.push(self.item(name.to_string(), CompletionKind::Field, Some(ty.into()), Some(doc.into())));
-                }
+                out.extend(TaskField::ALL.into_iter().map(|f| self.task_field(f)));
             }
             return out;
         };
@@ -333,6 +326,10 @@ impl<'a> Cx<'a> {
                 replace,
             })
             .collect()
+    }
+
+    fn task_field(&self, field: TaskField) -> CompletionItem {
+        self.item(field.name().into(), CompletionKind::Field, Some(field.ty().into()), Some(field.doc().into()))
     }
 
     fn fields(&self, shape: BodyShape, path: &[&str]) -> Vec<CompletionItem> {

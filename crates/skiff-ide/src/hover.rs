@@ -17,6 +17,7 @@ use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
 use skiff_sema::explain::{explain_pod, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
 use skiff_sema::pod::{node_pod, task_pod};
+use skiff_sema::task_fields::TaskField;
 use skiff_sema::{Db, Resolution, SourceFile, parse, resolve_path};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
@@ -315,31 +316,12 @@ fn file_hover(db: &dyn Db, file: SourceFile) -> String {
     format!("`{}`: {listed}", file.path(db))
 }
 
-/// What skiff's own task fields mean (they are not in the Kubernetes schema).
-pub(crate) fn skiff_field_doc(name: &str) -> Option<(&'static str, &'static str)> {
-    Some(match name {
-        "pod_template" => (
-            "template name or block",
-            "The pod template this task runs with: a name (`gpu.v100`) or an inline block of `PodSpec` fields. It is layer 3 of the effective pod, under the task's own container fields and the call's overrides.",
-        ),
-        "primary_container" => ("string", "The name of the container the task's fields describe (default `primary`)."),
-        "retries" => (
-            "int (0 to 100)",
-            "How many times the engine that runs the pod retries it (the `skiff.dev/retries` annotation).",
-        ),
-        "timeout" => {
-            ("duration", "How long the pod may run, as `30s`, `2h` or `1h30m`: compiled to `activeDeadlineSeconds`.")
-        }
-        _ => return None,
-    })
-}
-
 fn field_hover(ctx: &BodyCtx, key: &str) -> Option<String> {
     if ctx.allows_skiff_fields() && is_skiff_field(key)
         || matches!(ctx.root, locate::BodyRoot::OverrideContainer) && ctx.path.is_empty() && is_skiff_field(key)
     {
-        let (ty, doc) = skiff_field_doc(key)?;
-        return Some(format!("**{key}**: `{ty}` (skiff)\n\n{doc}"));
+        let field = TaskField::named(key)?;
+        return Some(format!("**{key}**: `{}` (skiff)\n\n{}", field.ty(), field.doc()));
     }
     let mut path = ctx.path_strs();
     path.push(key);
@@ -366,7 +348,7 @@ fn field_hover(ctx: &BodyCtx, key: &str) -> Option<String> {
 fn value_hover(ctx: Option<&BodyCtx>, value: &Value) -> Option<String> {
     let expected = ctx.and_then(|ctx| {
         if ctx.path.len() == 1
-            && ctx.path[0] == "timeout"
+            && TaskField::named(&ctx.path[0]) == Some(TaskField::Timeout)
             && matches!(ctx.root, locate::BodyRoot::Task | locate::BodyRoot::OverrideContainer)
         {
             return Some(Expected::Duration);

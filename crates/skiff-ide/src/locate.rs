@@ -3,8 +3,10 @@
 //! absolute spans; the k-th item that is not an error is the k-th of `file_items`.
 
 use skiff_k8s::BodyShape;
+use skiff_sema::inputs::input_names;
 use skiff_sema::items::{ItemId, file_items};
-use skiff_sema::{Db, SourceFile, TASK_SKIFF_FIELDS};
+use skiff_sema::task_fields::TaskField;
+use skiff_sema::{Db, SourceFile};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
 
@@ -315,25 +317,9 @@ fn placeholder<'a>(item: &Item, text: &'a str, value: &Value, offset: u32) -> Op
 /// Every `{{inputs.NAME}}` in the source text of a string literal: the name and its span. Read
 /// from the raw text, so that spans are exact (names are identifiers: no escapes inside).
 pub(crate) fn placeholders(text: &str, literal: Span) -> Vec<(&str, Span)> {
-    let mut out = Vec::new();
-    let Some(raw) = text.get(literal.range()) else { return out };
-    let mut from = 0;
-    while let Some(open) = raw[from..].find("{{") {
-        let start = from + open + 2;
-        let Some(close) = raw[start..].find("}}") else { break };
-        let inner = &raw[start..start + close];
-        let trimmed = inner.trim_start();
-        if let Some(name) = trimmed.strip_prefix("inputs.") {
-            let name = name.trim_end();
-            let name_start = start + (inner.len() - trimmed.len()) + "inputs.".len();
-            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                let at = literal.start + name_start as u32;
-                out.push((name, Span::new(at, at + name.len() as u32)));
-            }
-        }
-        from = start + close + 2;
-    }
-    out
+    let Some(raw) = text.get(literal.range()) else { return Vec::new() };
+    let at = |offset: usize| literal.start + offset as u32;
+    input_names(raw).map(|(name, range)| (name, Span::new(at(range.start), at(range.end)))).collect()
 }
 
 /// The innermost Kubernetes block whose braces hold `offset`, with its context: for completion,
@@ -425,5 +411,5 @@ pub(crate) fn block_at<'a>(item: &'a Item, text: &str, offset: u32) -> Option<(B
 
 /// Whether `name` is one of skiff's own task fields.
 pub(crate) fn is_skiff_field(name: &str) -> bool {
-    TASK_SKIFF_FIELDS.contains(&name)
+    TaskField::named(name).is_some()
 }

@@ -3,9 +3,9 @@
 //! This crate is for everything skiff knows about Kubernetes: the schema of a `PodTemplateSpec`
 //! (from k8s-openapi's `schemars` feature: field names, types, descriptions for hover), the
 //! strategic-merge keyed-list table and the enum values the schema lacks (`smp-pod-spec.md`),
-//! resource quantities and their exact comparison, durations, label and DNS-1123 name rules, and
-//! checking a skiff body (a pod template, a task's container, an override) against the schema,
-//! with diagnostics that carry fixes.
+//! resource quantities and their exact comparison, durations, label and DNS-1123 name rules, which
+//! pod document an object is ([`documents`]), and checking a skiff body (a pod template, a task's
+//! container, an override) against the schema, with diagnostics that carry fixes.
 //!
 //! It is not for: salsa or any incremental machinery, IO of any kind, resolving files, imports
 //! or names (a reference value is left to the semantic layer), or choosing a Kubernetes version
@@ -13,6 +13,7 @@
 //! in [`merge`].
 
 pub mod check;
+pub mod documents;
 pub mod duration;
 pub mod lower;
 pub mod merge;

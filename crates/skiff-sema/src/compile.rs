@@ -1,4 +1,4 @@
-//! The compiler (DESIGN §4): every workflow node becomes a `k8s_openapi` `Pod`, built from the
+//! The compiler: every workflow node becomes a `k8s_openapi` `Pod`, built from the
 //! node's effective pod ([`crate::pod::node_pod`], the query hover and `explain` read too).
 //!
 //! Names are `<workflow>-<binding>` made DNS-1123 safe, with a short stable hash when that is
@@ -13,8 +13,10 @@ use serde_json::Value as Json;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
 
 use crate::db::{Db, RootDatabase};
+use crate::inputs::placeholders;
 use crate::items::{ItemId, ItemTag, file_items, item_ast};
 use crate::pod::{EffectivePod, node_pod, node_task};
+use crate::task_fields;
 
 /// What `skiff build` was asked for beyond the sources.
 #[derive(Clone, Debug, Default)]
@@ -436,18 +438,13 @@ fn make_pod(
     if !depends_on.is_empty() {
         annotations.insert("skiff.dev/depends-on".into(), depends_on.join(","));
     }
-    if let Some((retries, _)) = effective.retries {
-        annotations.insert("skiff.dev/retries".into(), retries.to_string());
-    }
     if !runtime.is_empty() {
         annotations.insert("skiff.dev/runtime-inputs".into(), runtime.join(","));
     }
+    task_fields::write_pod(effective, &mut annotations, &mut spec);
     // An empty `annotations: {}` of a template is left out, as the API server would.
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
 
-    if let Some((seconds, _)) = effective.timeout {
-        spec.active_deadline_seconds = Some(seconds);
-    }
     let known: HashMap<&str, &str> = inputs
         .iter()
         .filter_map(|(p, v)| match v {
@@ -491,23 +488,17 @@ fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
 /// `epochs` in `used`. Anything else between braces is left as written (the checks report it).
 pub fn replace_placeholders(text: &str, used: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { break };
-        out.push_str(&rest[..open]);
-        match after[..close].trim().strip_prefix("inputs.") {
-            Some(name) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-                out.push_str(&format!("$({})", input_env_name(name)));
-                if !used.iter().any(|u| u == name) {
-                    used.push(name.to_string());
-                }
-            }
-            _ => out.push_str(&rest[open..open + 2 + close + 2]),
+    let mut written = 0;
+    for placeholder in placeholders(text) {
+        let Some((name, _)) = placeholder.input_name() else { continue };
+        out.push_str(&text[written..placeholder.range.start]);
+        out.push_str(&format!("$({})", input_env_name(name)));
+        if !used.iter().any(|u| u == name) {
+            used.push(name.to_string());
         }
-        rest = &after[close + 2..];
+        written = placeholder.range.end;
     }
-    out.push_str(rest);
+    out.push_str(&text[written..]);
     out
 }
 

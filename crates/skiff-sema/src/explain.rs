@@ -14,7 +14,7 @@ use skiff_syntax::ast::FieldOp;
 use crate::db::{Db, SourceFile};
 use crate::items::item_offset;
 use crate::pod::{EffectivePod, Layer, Origin, Place, Tree, node_task};
-use skiff_syntax::ast::SmolStr;
+use crate::task_fields;
 
 /// One line of YAML and, for a value, where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,24 +63,7 @@ pub fn explain_tree<'db>(db: &'db dyn Db, tree: &Tree<'db>) -> Vec<ExplainLine> 
 pub fn explain_pod<'db>(db: &'db dyn Db, pod: &EffectivePod<'db>) -> Vec<ExplainLine> {
     let Some(tree) = &pod.tree else { return Vec::new() };
     let mut tree = tree.0.clone();
-    if let Value::Map(root) = &mut tree.value {
-        if let Some((retries, origin)) = pod.retries {
-            let metadata = root.entry(SmolStr::new_static("metadata")).or_insert_with(|| Node::map(origin));
-            if let Value::Map(metadata) = &mut metadata.value {
-                let annotations =
-                    metadata.entry(SmolStr::new_static("annotations")).or_insert_with(|| Node::map(origin));
-                if let Value::Map(annotations) = &mut annotations.value {
-                    annotations
-                        .insert(SmolStr::new_static("skiff.dev/retries"), Node::string(retries.to_string(), origin));
-                }
-            }
-        }
-        if let Some((seconds, origin)) = pod.timeout
-            && let Some(Value::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
-        {
-            spec.insert(SmolStr::new_static("activeDeadlineSeconds"), Node::new(Value::Int(seconds), origin));
-        }
-    }
+    task_fields::write_tree(pod, &mut tree);
     explain_tree(db, &tree)
 }
 

@@ -9,6 +9,11 @@
 //!
 //! Incrementality rests on one rule: what a semantic query compares holds no positions. See
 //! [`items`] for how items get identities and relative trees.
+//!
+//! Each concept of the language is written once: skiff's own task fields (`pod_template`,
+//! `primary_container`, `retries`, `timeout`) are the table of [`task_fields`], read by the
+//! checker, the pod builder, the compiler and the editor; `{{inputs.x}}` placeholders are found
+//! by [`inputs`]; the checks of each kind of item are in `check/`.
 
 mod check;
 pub mod codes;
@@ -18,13 +23,15 @@ mod db;
 mod diagnostics;
 pub mod explain;
 pub mod fixture;
+pub mod inputs;
 pub mod items;
 pub mod pod;
 mod resolve;
+pub mod task_fields;
 pub mod types;
 mod workspace;
 
-pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references, pod_diagnostics};
+pub use check::{ItemDiagnostic, check_item, item_references, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, project_config};
 pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
 pub use diagnostics::{file_diagnostics, parse_diagnostics};

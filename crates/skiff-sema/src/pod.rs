@@ -16,16 +16,17 @@
 use std::borrow::Cow;
 
 use skiff_k8s::BodyShape;
+use skiff_k8s::documents::{PodDocument, pod_document};
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
 use skiff_syntax::Span;
 use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, Stmt, TemplateBody, ValueKind};
 
-use crate::check::TASK_SKIFF_FIELDS;
 use crate::codes;
 use crate::config::{DefaultTemplate, project_config};
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemId, ItemTag, Signature, file_items, item_ast};
 use crate::resolve::{Resolution, resolve_import_path, resolve_path};
+use crate::task_fields::{self, DEFAULT_PRIMARY, TaskField};
 
 /// Which layer a value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
@@ -102,9 +103,6 @@ pub struct EffectivePod<'db> {
     pub errors: Vec<PodError<'db>>,
 }
 
-/// The container name used when a task does not set `primary_container`.
-pub const DEFAULT_PRIMARY: &str = "primary";
-
 /// The lowered body of one `pod_template` item, without its `extends` chain. `None` when
 /// there is nothing to apply (a YAML file that is missing or does not read: reported by the
 /// item's checks).
@@ -134,22 +132,22 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
 /// template patch with the spans of its text. The error has the span to report, if known.
 pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
     let document = skiff_k8s::yaml::read_yaml(text).map_err(|e| (e.message, e.span))?;
-    let Some(fields) = document.as_map() else {
-        return Err(("a template file holds a PodTemplate or a `{metadata, spec}` object".into(), None));
-    };
-    match fields.get("kind").map(|k| (k.as_str(), k.origin)) {
-        Some((Some("PodTemplate"), _)) => match fields.get("template") {
+    match pod_document(&document) {
+        PodDocument::NotAnObject => {
+            Err(("a template file holds a PodTemplate or a `{metadata, spec}` object".into(), None))
+        }
+        PodDocument::PodTemplate(_) => match document.get_path(&["template"]) {
             Some(template) if template.as_map().is_some() => Ok(template.clone()),
             _ => Err(("this PodTemplate has no `template` object".into(), Some(document.origin))),
         },
-        Some((_, at)) => Err(("a template file holds a `PodTemplate` (or a bare `{metadata, spec}`)".into(), Some(at))),
-        None => match fields.iter().find(|(k, _)| *k != "metadata" && *k != "spec") {
-            Some((key, value)) => Err((
-                format!("a template without `kind` is a bare `{{metadata, spec}}`; `{key}` does not belong here"),
-                Some(value.origin),
-            )),
-            None => Ok(document),
-        },
+        PodDocument::Pod(kind) | PodDocument::OtherKind(kind) => {
+            Err(("a template file holds a `PodTemplate` (or a bare `{metadata, spec}`)".into(), Some(kind.origin)))
+        }
+        PodDocument::StrayKey(key, value) => Err((
+            format!("a template without `kind` is a bare `{{metadata, spec}}`; `{key}` does not belong here"),
+            Some(value.origin),
+        )),
+        PodDocument::Bare => Ok(document),
     }
 }
 
@@ -223,7 +221,7 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     let swap = overrides.iter().enumerate().rev().find_map(|(i, clause)| {
         let field = &clause.field;
         let FieldOp::Replace { value, .. } = &field.op else { return None };
-        (field.key.name.text == "pod_template" && field.key.index.is_none()).then_some((i, value))
+        (field.key.name.text == TaskField::PodTemplate.name() && field.key.index.is_none()).then_some((i, value))
     });
     let mut pod = match swap {
         Some((i, value)) => match template_ref(db, workflow, value) {
@@ -331,13 +329,7 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
         Some(ItemKind::Task(ast)) => Some(&ast.body),
         _ => None,
     };
-    let field = |name: &str| {
-        body.and_then(|b| b.fields.iter().rev().find(|f| f.key.name.text == name && f.key.index.is_none()))
-    };
-    let primary = match field("primary_container").and_then(|f| f.op.value()).map(|v| &v.kind) {
-        Some(ValueKind::Str(name)) if skiff_k8s::names::is_dns1123_label(name) => SmolStr::new(name),
-        _ => SmolStr::new_static(DEFAULT_PRIMARY),
-    };
+    let primary = task_fields::primary_container(body);
     let mut pod =
         EffectivePod { tree: Some(Patch(base(&primary))), primary, retries: None, timeout: None, errors: Vec::new() };
     let mut at = |span: Span| Origin { layer: Layer::Task(task), place: Place::Item { item: task, span } };
@@ -346,7 +338,7 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
     }
     let template = match swap {
         Some(layers) => layers,
-        None => match field("pod_template").and_then(|f| f.op.value()) {
+        None => match body.and_then(|b| task_fields::last(b, TaskField::PodTemplate)).and_then(|f| f.op.value()) {
             Some(value) => template_value(db, task, value, &mut at),
             None => Vec::new(),
         },
@@ -355,10 +347,10 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
         apply_template(&mut pod, &patch.0);
     }
     if let Some(body) = body {
-        let container = skiff_k8s::lower_body(body, BodyShape::Container, TASK_SKIFF_FIELDS, &mut at);
+        let container = skiff_k8s::lower_body(body, BodyShape::Container, &TaskField::NAMES, &mut at);
         apply_container(&mut pod, container, at(body.span));
         for field in &body.fields {
-            skiff_field(&mut pod, field, &mut at);
+            task_fields::apply(&mut pod, field, &mut at);
         }
     }
     finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
@@ -389,7 +381,7 @@ fn apply_override<'db>(
     at: &mut impl FnMut(Span) -> Origin<'db>,
 ) {
     let key = field.key.name.text.as_str();
-    if key == "pod_template" {
+    if key == TaskField::PodTemplate.name() {
         match &field.op {
             FieldOp::Set { value, .. } => {
                 for patch in template_value(db, workflow, value, at) {
@@ -402,27 +394,12 @@ fn apply_override<'db>(
         }
         return;
     }
-    if TASK_SKIFF_FIELDS.contains(&key) {
-        skiff_field(pod, field, at);
+    if TaskField::named(key).is_some() {
+        task_fields::apply(pod, field, at);
         return;
     }
     let container = skiff_k8s::lower_fields([field], field.span, BodyShape::Container, at);
     apply_container(pod, container, at(field.span));
-}
-
-/// `retries` and `timeout`: the last one written wins.
-fn skiff_field<'db>(pod: &mut EffectivePod<'db>, field: &Field, at: &mut impl FnMut(Span) -> Origin<'db>) {
-    let Some(value) = field.op.value() else { return };
-    match (field.key.name.text.as_str(), &value.kind) {
-        ("retries", ValueKind::Int(n)) => pod.retries = Some((*n, at(value.span))),
-        ("timeout", _) => {
-            let mut ignored = Vec::new();
-            if let Some(duration) = skiff_k8s::check_duration(value, &mut ignored) {
-                pod.timeout = Some((duration.seconds_ceil(), at(value.span)));
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Applies a `Container` patch to the primary container.

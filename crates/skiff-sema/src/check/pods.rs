@@ -1,0 +1,64 @@
+//! What only a merged pod shows (a task's pod, each node's pod of a workflow), reported on the
+//! item's own text or, when another item or a YAML file causes it, with a pointer there.
+
+use super::{Checker, Sink};
+use crate::pod::{Place, PodError, node_pod, node_task, task_pod};
+use crate::task_fields::TaskField;
+use skiff_syntax::ast::*;
+use skiff_syntax::{Diagnostic, Span};
+
+impl<'db> Checker<'db> {
+    /// What only the merged pod shows: a template container that matches nothing, a layer the
+    /// merge refuses, requests above limits across layers.
+    pub(super) fn task_pod(&self, task: &Task, sink: &mut Sink<'db>) {
+        let template = task.body.fields.iter().find(|f| f.key.name.text == TaskField::PodTemplate.name());
+        let at = template.map_or(task.name.span, |f| f.span);
+        for error in &task_pod(self.db, self.item).errors {
+            self.pod_error(error, at, sink);
+        }
+    }
+
+    /// The same for every node, leaving out what its task already reports.
+    pub(super) fn node_pods(&self, workflow: &Workflow, sink: &mut Sink<'db>) {
+        let db = self.db;
+        let lets = workflow.body.iter().filter_map(|s| match s {
+            Stmt::Let(binding) => Some(binding),
+            _ => None,
+        });
+        for (index, binding) in lets.enumerate() {
+            // Without overrides a node's pod is its task's, whose errors the task reports.
+            if binding.overrides.is_empty() {
+                continue;
+            }
+            let Some(pod) = node_pod(db, self.item, index as u32) else { continue };
+            let task_errors = node_task(db, self.item, index as u32).map(|(task, _)| &task_pod(db, task).errors);
+            for error in &pod.errors {
+                if task_errors.is_some_and(|known| known.contains(error)) {
+                    continue;
+                }
+                self.pod_error(error, binding.call.span, sink);
+            }
+        }
+    }
+
+    /// A pod error, on its own text when it is in this item, else on `at` with a label there.
+    fn pod_error(&self, error: &PodError<'db>, at: Span, sink: &mut Sink<'db>) {
+        let mut diagnostic = Diagnostic::new(error.code, at, error.message.clone());
+        if let Some(help) = &error.help {
+            diagnostic = diagnostic.with_help(help.clone());
+        }
+        match error.origin.place {
+            Place::Item { item, span } if item == self.item => {
+                diagnostic.span = span;
+                sink.push(diagnostic);
+            }
+            Place::Item { item, span } => sink.push_related(diagnostic, item, span, "from here"),
+            Place::Data { file, span } => {
+                let line = skiff_syntax::LineIndex::new(file.text(self.db)).line(span.start) + 1;
+                diagnostic.message = format!("{} ({}:{line})", diagnostic.message, file.path(self.db));
+                sink.push(diagnostic);
+            }
+            Place::Builtin => sink.push(diagnostic),
+        }
+    }
+}

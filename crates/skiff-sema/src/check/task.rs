@@ -1,0 +1,94 @@
+//! Tasks: the signature, the body's container fields (the Kubernetes checks) and skiff's own
+//! fields ([`crate::task_fields`]), and `{{inputs.x}}` placeholders naming parameters.
+
+use super::names::did_you_mean;
+use super::{Checker, Sink};
+use crate::codes;
+use crate::inputs::placeholders;
+use crate::items::ItemTag;
+use crate::task_fields::{TaskField, TemplateValue};
+use skiff_k8s::BodyShape;
+use skiff_syntax::ast::*;
+use skiff_syntax::{Diagnostic, Span};
+
+impl<'db> Checker<'db> {
+    pub(super) fn task(&self, task: &Task, sink: &mut Sink<'db>) {
+        self.params(&task.params, sink);
+        if let Some(output) = &task.output {
+            self.types(output, sink);
+        }
+        self.k8s(skiff_k8s::check_body(&task.body, BodyShape::Container, &TaskField::NAMES), sink);
+        // `pod_template: gpu.v100` is a reference; every other value is a literal.
+        self.bare_names(&task.body, &[TaskField::PodTemplate.name()], sink);
+        for field in &task.body.fields {
+            self.skiff_field(field, sink);
+        }
+        let params: Vec<&str> = task.params.iter().map(|p| p.name.text.as_str()).collect();
+        visit_strings(&task.body, &mut |text, span| self.placeholders(text, span, &params, sink));
+    }
+
+    /// One of skiff's own fields, in a task body or an override: its value on its own, then a
+    /// template's name resolved or its block checked against the schema.
+    pub(super) fn skiff_field(&self, field: &Field, sink: &mut Sink<'db>) {
+        let Some(task_field) = TaskField::named(&field.key.name.text) else { return };
+        let mut diagnostics = Vec::new();
+        match task_field.check(field, &mut diagnostics) {
+            Some(TemplateValue::Name(path)) => {
+                self.expect_item(path, ItemTag::Template, sink);
+            }
+            Some(TemplateValue::Block(block)) => {
+                self.k8s(skiff_k8s::check_body(block, BodyShape::PodTemplate, &[]), sink);
+                self.bare_names(block, &[], sink);
+            }
+            None => {}
+        }
+        self.k8s(diagnostics, sink);
+    }
+
+    /// `{{inputs.x}}` must name a parameter of the task.
+    fn placeholders(&self, text: &str, span: Span, params: &[&str], sink: &mut Sink<'db>) {
+        for placeholder in placeholders(text) {
+            match placeholder.input() {
+                Some((name, _)) if params.contains(&name) => {}
+                Some((name, _)) => {
+                    let mut diagnostic = Diagnostic::new(
+                        codes::UNKNOWN_INPUT,
+                        span,
+                        format!("`{{{{inputs.{name}}}}}` names no parameter of this task"),
+                    );
+                    if let Some(near) = did_you_mean(name, params.iter().copied()) {
+                        diagnostic = diagnostic.with_help(format!("did you mean `inputs.{near}`?"));
+                    } else if params.is_empty() {
+                        diagnostic = diagnostic.with_help("this task has no parameters");
+                    }
+                    sink.push(diagnostic);
+                }
+                None => sink.push(
+                    Diagnostic::new(
+                        codes::UNKNOWN_INPUT,
+                        span,
+                        format!("`{{{{{}}}}}` is not a placeholder skiff knows", placeholder.inner),
+                    )
+                    .with_help("placeholders are `{{inputs.NAME}}`"),
+                ),
+            }
+        }
+    }
+}
+
+/// Calls `f` on every string literal in a block, with its span.
+fn visit_strings(block: &Block, f: &mut impl FnMut(&str, Span)) {
+    fn value(v: &Value, f: &mut impl FnMut(&str, Span)) {
+        match &v.kind {
+            ValueKind::Str(s) => f(s, v.span),
+            ValueKind::Object(b) => visit_strings(b, f),
+            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
+            _ => {}
+        }
+    }
+    for field in &block.fields {
+        if let Some(v) = field.op.value() {
+            value(v, f);
+        }
+    }
+}

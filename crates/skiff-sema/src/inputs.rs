@@ -1,0 +1,93 @@
+//! `{{inputs.NAME}}` placeholders in a task's strings: found here, once, for the checker (which
+//! reports names that are no parameter), the compiler (which renders them as `$(SKIFF_INPUT_X)`)
+//! and the editor (which goes to, hovers and renames the parameter a placeholder names).
+//!
+//! A placeholder is `{{`, then anything up to the next `}}`; spaces inside are allowed
+//! (`{{ inputs.lr }}`). A `{{` with no `}}` after it is text, and so is everything after it.
+
+use std::ops::Range;
+
+/// One `{{ ... }}` of a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder<'a> {
+    /// The whole `{{ ... }}`, as bytes of the scanned text.
+    pub range: Range<usize>,
+    /// What the braces hold, without the spaces around it.
+    pub inner: &'a str,
+    /// Where `inner` is in the scanned text.
+    pub inner_range: Range<usize>,
+}
+
+impl<'a> Placeholder<'a> {
+    /// What follows `inputs.`, as written (it may be empty or no identifier: the checker says
+    /// so), with its bytes; `None` for a placeholder that does not start with `inputs.`.
+    pub fn input(&self) -> Option<(&'a str, Range<usize>)> {
+        let name = self.inner.strip_prefix("inputs.")?;
+        let start = self.inner_range.start + "inputs.".len();
+        Some((name, start..start + name.len()))
+    }
+
+    /// [`Self::input`] when the name is an identifier: a placeholder the compiler renders.
+    pub fn input_name(&self) -> Option<(&'a str, Range<usize>)> {
+        self.input().filter(|(name, _)| is_input_name(name))
+    }
+}
+
+/// Whether `name` can follow `inputs.`: a parameter name, which is an identifier.
+fn is_input_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Every `{{ ... }}` of `text`, in order.
+pub fn placeholders(text: &str) -> impl Iterator<Item = Placeholder<'_>> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + text.get(from..)?.find("{{")?;
+        let start = open + 2;
+        let close = start + text[start..].find("}}")?;
+        from = close + 2;
+        let raw = &text[start..close];
+        let inner = raw.trim();
+        let inner_start = start + (raw.len() - raw.trim_start().len());
+        Some(Placeholder { range: open..from, inner, inner_range: inner_start..inner_start + inner.len() })
+    })
+}
+
+/// Every well-formed `{{inputs.NAME}}` of `text`: the name and its bytes.
+pub fn input_names(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    placeholders(text).filter_map(|p| p.input_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (text, every placeholder's inner text, the well-formed input names with their bytes)
+    const CASES: &[(&str, &[&str], &[(&str, Range<usize>)])] = &[
+        ("--epochs={{inputs.epochs}}", &["inputs.epochs"], &[("epochs", 18..24)]),
+        ("{{ inputs.lr }} {{other}}", &["inputs.lr", "other"], &[("lr", 10..12)]),
+        ("{{inputs.}} {{inputs.a-b}} {{ inputs.c }}", &["inputs.", "inputs.a-b", "inputs.c"], &[("c", 37..38)]),
+        ("{{inputs.x", &[], &[]),
+        ("{{a}} {{inputs.x", &["a"], &[]),
+        ("{{{x}}}", &["{x"], &[]),
+        ("no braces", &[], &[]),
+        ("é{{inputs.é}}{{inputs.n1}}", &["inputs.é", "inputs.n1"], &[("n1", 24..26)]),
+    ];
+
+    #[test]
+    fn placeholders_and_input_names() {
+        for (text, inners, names) in CASES {
+            let found: Vec<&str> = placeholders(text).map(|p| p.inner).collect();
+            assert_eq!(&found, inners, "{text}");
+            for p in placeholders(text) {
+                assert_eq!(&text[p.inner_range.clone()], p.inner, "{text}");
+                assert!(text[p.range.clone()].starts_with("{{") && text[p.range.clone()].ends_with("}}"));
+            }
+            let found: Vec<(&str, Range<usize>)> = input_names(text).collect();
+            assert_eq!(&found, names, "{text}");
+            for (name, range) in found {
+                assert_eq!(&text[range], name);
+            }
+        }
+    }
+}
