@@ -62,8 +62,11 @@ pub fn input_names(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
 mod tests {
     use super::*;
 
-    /// (text, every placeholder's inner text, the well-formed input names with their bytes)
-    const CASES: &[(&str, &[&str], &[(&str, Range<usize>)])] = &[
+    /// The well-formed input names of a text, with their bytes.
+    type Names = &'static [(&'static str, Range<usize>)];
+
+    /// (text, every placeholder's inner text, the well-formed input names)
+    const CASES: &[(&str, &[&str], Names)] = &[
         ("--epochs={{inputs.epochs}}", &["inputs.epochs"], &[("epochs", 18..24)]),
         ("{{ inputs.lr }} {{other}}", &["inputs.lr", "other"], &[("lr", 10..12)]),
         ("{{inputs.}} {{inputs.a-b}} {{ inputs.c }}", &["inputs.", "inputs.a-b", "inputs.c"], &[("c", 37..38)]),
