@@ -342,7 +342,7 @@ impl<'db> Checker<'db> {
         }
         match &template.body {
             TemplateBody::Block(block) => {
-                self.k8s(skiff_k8s::check_body(block, BodyShape::PodTemplate, &[]), sink);
+                self.k8s(crate::body::check_body(block, BodyShape::PodTemplate, &[]), sink);
                 self.bare_names(block, &[], sink);
             }
             TemplateBody::File(path) => self.data_file(path, sink),
@@ -486,7 +486,7 @@ impl<'db> Checker<'db> {
         if let Some(output) = &task.output {
             self.types(output, sink);
         }
-        self.k8s(skiff_k8s::check_body(&task.body, BodyShape::Container, TASK_SKIFF_FIELDS), sink);
+        self.k8s(crate::body::check_body(&task.body, BodyShape::Container, TASK_SKIFF_FIELDS), sink);
         self.bare_names(&task.body, &["pod_template"], sink);
         for field in &task.body.fields {
             self.skiff_field(field, sink);
@@ -576,7 +576,7 @@ impl<'db> Checker<'db> {
                 self.expect_item(path, ItemTag::Template, sink);
             }
             ("pod_template", ValueKind::Object(block)) => {
-                self.k8s(skiff_k8s::check_body(block, BodyShape::PodTemplate, &[]), sink);
+                self.k8s(crate::body::check_body(block, BodyShape::PodTemplate, &[]), sink);
                 self.bare_names(block, &[], sink);
             }
             ("pod_template", _) => sink.push(Diagnostic::new(
@@ -612,7 +612,7 @@ impl<'db> Checker<'db> {
             )),
             ("timeout", _) => {
                 let mut diagnostics = Vec::new();
-                skiff_k8s::check_duration(value, &mut diagnostics);
+                crate::body::check_duration(value, &mut diagnostics);
                 self.k8s(diagnostics, sink);
             }
             _ => {}
@@ -900,7 +900,7 @@ impl<'db> Checker<'db> {
         }
         let container_fields = skiff_k8s::fields_at(BodyShape::Container, &[]);
         if container_fields.iter().any(|f| f.name == key) {
-            self.k8s(skiff_k8s::check_field(field, BodyShape::Container), sink);
+            self.k8s(crate::body::check_field(field, BodyShape::Container), sink);
             let block = Block { fields: vec![field.clone()], span: field.span };
             self.bare_names(&block, &[], sink);
             return;
