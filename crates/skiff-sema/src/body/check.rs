@@ -17,7 +17,7 @@ use skiff_syntax::literal::{key_text, quote};
 use skiff_syntax::{Diagnostic, Fix, Span};
 
 use super::Written;
-use super::values::found;
+use super::values::{found, scalar_text};
 
 /// Checks every field of `body` against `shape`. Top-level fields named in `skiff_fields`
 /// (`pod_template`, `retries`, `timeout`, `primary_container` in a task body) belong to skiff and
@@ -402,8 +402,7 @@ impl Checker {
                 // `TOKEN { valueFrom { ... } }`: the variable's other fields.
                 ValueKind::Object(inner) => self.object_fields(&inner.fields, Scope::Type(items), &["name"]),
                 ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) | ValueKind::Unit(_) => {
-                    let fix = super::values::scalar_text(&value.kind)
-                        .map(|t| Fix::replace("quote it", value.span, quote(&t)));
+                    let fix = scalar_text(&value.kind).map(|t| Fix::replace("quote it", value.span, quote(&t)));
                     let message = format!("environment variables are strings; found {} for `{name}`", found(value));
                     let mut diagnostic = Diagnostic::new(codes::WRONG_KIND, value.span, message);
                     if let Some(fix) = fix {

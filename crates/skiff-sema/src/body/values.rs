@@ -2,6 +2,7 @@
 //! object, a list (`env { ... }` sugar included); the value rules themselves are Kubernetes's
 //! ([`skiff_k8s::rules`]).
 
+use skiff_k8s::codes;
 use skiff_k8s::duration::parse_duration;
 use skiff_k8s::quantity::Quantity;
 use skiff_k8s::rules;
@@ -9,7 +10,6 @@ use skiff_k8s::schema::{Kind, TypeId};
 use skiff_k8s::schema_docs::Scope;
 use skiff_syntax::ast::{Value, ValueKind};
 use skiff_syntax::literal::quote;
-use skiff_k8s::codes;
 use skiff_syntax::{Diagnostic, Fix, Span, TextEdit};
 
 use super::Written;
