@@ -3,6 +3,7 @@
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
 use skiff_syntax::lexer::{Token, unescape};
+use skiff_syntax::literal::is_identifier;
 
 /// The tree with everything layout erased: spans (positions), whether a key was quoted,
 /// whether an object field used block sugar (`key { }` rather than `key: { }`), and spaces at
@@ -120,11 +121,4 @@ pub(crate) fn layout_free_tokens<'a>(tokens: &[(Token<'a>, Span)]) -> Vec<Tok<'a
         }
     }
     out
-}
-
-/// Whether a key can be written without quotes: `[A-Za-z_][A-Za-z0-9_]*`.
-pub(crate) fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -15,10 +15,10 @@
 //! a comment never goes on one line. A `///` comment that lands on the line above an item's doc
 //! comment is kept apart from it by a blank line, so that the item's docs stay what they were.
 
-use crate::meaning::is_identifier;
 use crate::{INDENT, WIDTH};
 use skiff_syntax::ast::*;
 use skiff_syntax::lexer::Token;
+use skiff_syntax::literal::is_identifier;
 use skiff_syntax::{Comment, CommentKind, Parse, Span};
 
 /// The canonical text of `src`, given its parse and its tokens (`lexer::lex(src).tokens`).

@@ -404,7 +404,7 @@ fn duration_text(text: &str) -> Option<String> {
 /// A literal value as written, for signatures (`10`, `"x"`, `8Gi`).
 pub(crate) fn value_text(value: &Value) -> String {
     match &value.kind {
-        ValueKind::Str(s) => format!("{s:?}"),
+        ValueKind::Str(s) => skiff_syntax::literal::quote(s),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Float(x) => x.to_string(),
         ValueKind::Unit(u) => u.clone(),

@@ -2,8 +2,7 @@
 //! syntax, plus `d` for a day of 24 hours.
 //!
 //! Durations are not Kubernetes schema values: skiff's `timeout` is one, compiled to the pod's
-//! `activeDeadlineSeconds`. [`check_duration`] is the hook the semantic checker calls on such a
-//! value.
+//! `activeDeadlineSeconds`. The rule with its message and fix is [`crate::rules::duration`].
 //!
 //! Syntax: an optional sign, then one or more `<number><unit>` pairs, where a number is digits with
 //! an optional fraction (`1.5h`) and a unit is `ns`, `us` (or `µs`, `μs`), `ms`, `s`, `m`, `h` or
@@ -12,11 +11,6 @@
 //! nanoseconds (about 292 years).
 
 use std::fmt;
-
-use skiff_syntax::ast::{Value, ValueKind};
-use skiff_syntax::{Diagnostic, Fix};
-
-use crate::codes;
 
 /// A duration in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -174,50 +168,6 @@ fn canonical_unit(unit: &str) -> Option<&'static str> {
     })
 }
 
-/// Checks a skiff value used as a duration (skiff's `timeout`): a unit literal or a string in
-/// duration syntax. Returns the duration when the value is one; pushes a diagnostic at the value
-/// (with a fix when one is clear) when it is not. References and unreadable values are checked
-/// elsewhere: `None`, and nothing pushed.
-pub fn check_duration(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Duration> {
-    let (text, quoted) = match &value.kind {
-        ValueKind::Ref(_) | ValueKind::Error => return None,
-        ValueKind::Unit(text) => (text.as_str(), false),
-        ValueKind::Str(text) => (text.as_str(), true),
-        ValueKind::Int(n) => {
-            let message = format!("a duration needs a unit: `{n}` could be seconds, minutes or hours");
-            diagnostics.push(
-                Diagnostic::new(codes::INVALID_DURATION, value.span, message)
-                    .with_help("for example `30s`, `15m`, `2h` or `1h30m`")
-                    .with_fix(Fix::replace(format!("read `{n}` as seconds"), value.span, format!("{n}s"))),
-            );
-            return None;
-        }
-        other => {
-            let found = crate::check::describe_value(other);
-            let message = format!("expected a duration such as `30s` or `1h30m`, found {found}");
-            diagnostics.push(Diagnostic::new(codes::INVALID_DURATION, value.span, message));
-            return None;
-        }
-    };
-    match parse_duration(text) {
-        Ok(duration) => Some(duration),
-        Err(error) => {
-            let message = format!("invalid duration `{text}`: {error}");
-            let mut diagnostic = Diagnostic::new(codes::INVALID_DURATION, value.span, message);
-            if let Some(fixed) = suggest_duration(text) {
-                let written = if quoted { crate::check::quote(&fixed) } else { fixed.clone() };
-                diagnostic = diagnostic.with_help(format!("did you mean `{fixed}`?")).with_fix(Fix::replace(
-                    format!("write `{fixed}`"),
-                    value.span,
-                    written,
-                ));
-            }
-            diagnostics.push(diagnostic);
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,40 +251,5 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(suggest_duration(text).as_deref(), *expected, "{text}");
         }
-    }
-
-    fn value(kind: ValueKind) -> Value {
-        Value { kind, span: skiff_syntax::Span::new(10, 16) }
-    }
-
-    #[test]
-    fn the_checker_hook_reports_with_fixes() {
-        let check = |kind: ValueKind| {
-            let mut diagnostics = Vec::new();
-            let duration = check_duration(&value(kind), &mut diagnostics);
-            (duration, diagnostics)
-        };
-        assert_eq!(check(ValueKind::Unit("2h".into())), (Duration::from_secs(7_200), vec![]));
-        assert_eq!(check(ValueKind::Str("90s".into())), (Duration::from_secs(90), vec![]));
-        assert_eq!(check(ValueKind::Error), (None, vec![]));
-
-        let (duration, errors) = check(ValueKind::Unit("30sec".into()));
-        assert_eq!((duration, errors.len()), (None, 1));
-        assert_eq!(errors[0].code, codes::INVALID_DURATION);
-        assert_eq!(errors[0].span, skiff_syntax::Span::new(10, 16));
-        assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "30s");
-
-        let (_, errors) = check(ValueKind::Str("2 hours".into()));
-        assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "\"2h\"");
-
-        let (_, errors) = check(ValueKind::Int(30));
-        assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "30s");
-
-        let (_, errors) = check(ValueKind::Bool(true));
-        assert!(errors[0].message.contains("a boolean"), "{}", errors[0].message);
-        assert!(errors[0].fix.is_none());
-
-        let (_, errors) = check(ValueKind::Unit("1w".into()));
-        assert!(errors[0].fix.is_none(), "no guess for weeks");
     }
 }

@@ -1,35 +1,38 @@
 //! skiff's Kubernetes knowledge, as pure functions over plain data.
 //!
 //! This crate is for everything skiff knows about Kubernetes: the schema of a `PodTemplateSpec`
-//! (from k8s-openapi's `schemars` feature: field names, types, descriptions for hover), the
-//! strategic-merge keyed-list table and the enum values the schema lacks (`smp-pod-spec.md`),
-//! resource quantities and their exact comparison, durations, label and DNS-1123 name rules, which
-//! pod document an object is ([`documents`]), and checking a skiff body (a pod template, a task's
-//! container, an override) against the schema, with diagnostics that carry fixes.
+//! (from k8s-openapi's `schemars` feature) and its documentation for hover and completion
+//! ([`schema_docs`]), the strategic-merge keyed-list table and the enum values the schema lacks
+//! ([`tables`]), resource quantities and their exact comparison, durations as values, label and
+//! DNS-1123 name rules, the rules values must follow ([`rules`]: each written once, on plain
+//! values or on a merge tree, returning findings tagged with the caller's origin), the strategic
+//! merge engine with provenance ([`merge`]), Kubernetes YAML in and out ([`yaml`]), and which pod
+//! document an object is ([`documents`]).
 //!
-//! It is not for: salsa or any incremental machinery, IO of any kind, resolving files, imports
-//! or names (a reference value is left to the semantic layer), or choosing a Kubernetes version
-//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance lives
-//! in [`merge`].
+//! It is not for skiff's language: it does not know skiff's syntax tree, spans, diagnostics or
+//! fixes (walking a skiff body, lowering it to a patch and turning a finding into a diagnostic
+//! are `skiff-sema`'s). Nor for salsa or any incremental machinery, IO of any kind, resolving
+//! files, imports or names, or choosing a Kubernetes version (binaries pick k8s-openapi's
+//! version feature).
 
-pub mod check;
 pub mod documents;
 pub mod duration;
-pub mod lower;
 pub mod merge;
 pub mod names;
 pub mod quantity;
+pub mod rules;
 pub mod schema;
+pub mod schema_docs;
 pub mod tables;
 pub mod yaml;
 
-pub use check::{BodyShape, FieldDoc, check_body, check_field, describe, fields_at, type_at};
-pub use duration::{Duration, check_duration, parse_duration};
-pub use lower::{lower_body, lower_fields};
+pub use duration::{Duration, parse_duration};
 pub use quantity::{Quantity, parse_quantity};
 pub use schema::{Kind, Schema, TypeId, schema};
+pub use schema_docs::{BodyShape, FieldDoc, describe, fields_at, type_at};
 
-/// The stable codes of the Kubernetes checks (documented in `docs/diagnostics.md`).
+/// The stable codes of the Kubernetes checks (documented in `docs/diagnostics.md`): those of
+/// [`rules`], and those `skiff-sema` reports when a body does not fit the schema.
 pub mod codes {
     /// A field the Kubernetes type does not have.
     pub const UNKNOWN_FIELD: &str = "unknown-field";

@@ -2,8 +2,10 @@
 //! files into diagnostics (and, as the compiler grows, into effective pods and manifests).
 //!
 //! This crate is for meaning computed incrementally: items and their identities, name
-//! resolution across files, type checking, and the Kubernetes checks of `skiff-k8s` applied to
-//! each body. It does no IO: the CLI and the language server read files and set
+//! resolution across files, type checking, and Kubernetes bodies written in skiff ([`body`]:
+//! checking them against the schema and the value rules of `skiff-k8s`, and lowering them to
+//! merge patches). `skiff-k8s` knows Kubernetes and no skiff syntax; this crate maps its
+//! findings' origins back to spans. It does no IO: the CLI and the language server read files and set
 //! [`SourceFile`] inputs through [`Workspace`]. It is not for presentation: diagnostics are
 //! plain values with byte spans; rendering them (ariadne, JSON, LSP) happens in front ends.
 //!
@@ -15,6 +17,7 @@
 //! checker, the pod builder, the compiler and the editor; `{{inputs.x}}` placeholders are found
 //! by [`inputs`]; the checks of each kind of item are in `check/`.
 
+pub mod body;
 mod check;
 pub mod codes;
 pub mod compile;

@@ -4,7 +4,7 @@
 //! Lowest layer first: the built-in base (`restartPolicy: Never` and the primary container),
 //! the project default template of `skiff.toml`, the task's template (its `extends` chain root
 //! first), the task's own container fields, then the call's overrides in the order written.
-//! Each layer is one strategic-merge patch (`skiff_k8s::lower`), applied by the engine of
+//! Each layer is one strategic-merge patch (`crate::body::lower_body`), applied by the engine of
 //! `skiff_k8s::merge`; Flyte's container roles (`default`, `primary`) are resolved here, just
 //! before a template-shaped layer is applied.
 //!
@@ -18,6 +18,7 @@ use std::borrow::Cow;
 use skiff_k8s::BodyShape;
 use skiff_k8s::documents::{PodDocument, pod_document};
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
+use skiff_k8s::yaml::ByteRange;
 use skiff_syntax::Span;
 use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, Stmt, TemplateBody, ValueKind};
 
@@ -114,7 +115,7 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
     let layer = Layer::Template(template);
     match &ast.body {
         TemplateBody::Block(block) => {
-            let tree = skiff_k8s::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
+            let tree = crate::body::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
                 layer,
                 place: Place::Item { item: template, span },
             });
@@ -132,7 +133,9 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
 /// A Kubernetes `PodTemplate` document, or a bare `PodTemplateSpec` (`{metadata, spec}`), as a
 /// template patch with the spans of its text. The error has the span to report, if known.
 pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
-    let document = skiff_k8s::yaml::read_yaml(text).map_err(|e| (e.message, e.span))?;
+    let span = |range: ByteRange| Span::new(range.start, range.end);
+    let document =
+        skiff_k8s::yaml::read_yaml_with(text, &mut |range| span(range)).map_err(|e| (e.message, e.span.map(span)))?;
     match pod_document(&document) {
         PodDocument::NotAnObject => {
             Err(("a template file holds a PodTemplate or a `{metadata, spec}` object".into(), None))
@@ -320,7 +323,7 @@ fn template_value<'db>(
             };
             chain_patches(db, template).map(|p| relabel(&p.0)).collect()
         }
-        ValueKind::Object(block) => vec![Patch(skiff_k8s::lower_body(block, BodyShape::PodTemplate, &[], origin))],
+        ValueKind::Object(block) => vec![Patch(crate::body::lower_body(block, BodyShape::PodTemplate, &[], origin))],
         _ => Vec::new(),
     }
 }
@@ -348,7 +351,7 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
         apply_template(&mut pod, &patch.0);
     }
     if let Some(body) = body {
-        let container = skiff_k8s::lower_body(body, BodyShape::Container, &TaskField::NAMES, &mut at);
+        let container = crate::body::lower_body(body, BodyShape::Container, &TaskField::NAMES, &mut at);
         apply_container(&mut pod, container, at(body.span));
         for field in &body.fields {
             task_fields::apply(&mut pod, field, &mut at);
@@ -399,7 +402,7 @@ fn apply_override<'db>(
         task_fields::apply(pod, field, at);
         return;
     }
-    let container = skiff_k8s::lower_fields([field], field.span, BodyShape::Container, at);
+    let container = crate::body::lower_fields([field], field.span, BodyShape::Container, at);
     apply_container(pod, container, at(field.span));
 }
 
@@ -539,31 +542,17 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
     let mut errors = Vec::new();
     for container in containers {
         let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
-        let (Some(requests), Some(limits)) = (
-            container.get_path(&["resources", "requests"]).and_then(Node::as_map),
-            container.get_path(&["resources", "limits"]).and_then(Node::as_map),
-        ) else {
-            continue;
-        };
-        for (resource, request) in requests {
-            let Some(limit) = limits.get(resource) else { continue };
-            let parse = |n: &Tree<'db>| n.as_str().and_then(|s| skiff_k8s::parse_quantity(s).ok());
-            let (Some(r), Some(l)) = (parse(request), parse(limit)) else { continue };
-            // Within one layer the body's own check has said it already.
-            if r.compare(l).is_gt() && request.origin.layer != limit.origin.layer {
-                errors.push(PodError {
-                    code: skiff_k8s::codes::REQUESTS_EXCEED_LIMITS,
-                    message: format!(
-                        "container `{name}` requests {} of `{resource}` but its limit is {}",
-                        request.as_str().unwrap_or_default(),
-                        limit.as_str().unwrap_or_default()
-                    ),
-                    help: Some(
-                        "the API server refuses a request above its limit: raise the limit or lower the request".into(),
-                    ),
-                    origin: request.origin,
-                });
-            }
+        let Some(resources) = container.get_path(&["resources"]) else { continue };
+        // Within one layer the body's own check has said it already.
+        let found = skiff_k8s::rules::requests_above_limits(resources);
+        for request in found.iter().filter(|r| r.request_at.layer != r.limit_at.layer) {
+            let finding = request.finding_in(name);
+            errors.push(PodError {
+                code: finding.code,
+                message: finding.message,
+                help: finding.help,
+                origin: finding.origin,
+            });
         }
     }
     // A node's pod starts as its task's, which was finished already.

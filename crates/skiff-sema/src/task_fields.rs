@@ -164,7 +164,7 @@ impl TaskField {
                 "`retries` is a whole number from 0 to 100",
             )),
             (TaskField::Timeout, _) => {
-                skiff_k8s::check_duration(value, out);
+                crate::body::check_duration(value, out);
             }
         }
         None
@@ -231,7 +231,7 @@ pub(crate) fn apply<'db>(pod: &mut EffectivePod<'db>, field: &Field, at: &mut im
         (Some(TaskField::Retries), ValueKind::Int(n)) => pod.retries = Some((*n, at(value.span))),
         (Some(TaskField::Timeout), _) => {
             let mut ignored = Vec::new();
-            if let Some(duration) = skiff_k8s::check_duration(value, &mut ignored) {
+            if let Some(duration) = crate::body::check_duration(value, &mut ignored) {
                 pod.timeout = Some((duration.seconds_ceil(), at(value.span)));
             }
         }

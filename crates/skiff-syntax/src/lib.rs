@@ -11,6 +11,7 @@ mod dump;
 pub mod error;
 pub mod lexer;
 mod line_index;
+pub mod literal;
 mod parser;
 mod span;
 mod walk;

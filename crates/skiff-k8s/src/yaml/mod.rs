@@ -11,19 +11,31 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
-use skiff_syntax::Span;
 use smol_str::SmolStr;
 
 use crate::merge::{Map, Node, Value};
 
 mod emit;
 
+/// A range of bytes in the text read: where a node or an error was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ByteRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl ByteRange {
+    pub fn new(start: u32, end: u32) -> ByteRange {
+        ByteRange { start, end }
+    }
+}
+
 /// YAML that does not read as one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
     pub message: String,
     /// Where in the text, when the reader knows.
-    pub span: Option<Span>,
+    pub span: Option<ByteRange>,
 }
 
 impl fmt::Display for YamlError {
@@ -32,9 +44,14 @@ impl fmt::Display for YamlError {
     }
 }
 
-/// Reads one YAML (or JSON) document into a tree whose every node carries the byte span of
+/// Reads one YAML (or JSON) document into a tree whose every node carries the byte range of
 /// the text it came from. An empty document is `Null`.
-pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
+pub fn read_yaml(text: &str) -> Result<Node<ByteRange>, YamlError> {
+    read_yaml_with(text, &mut |range| range)
+}
+
+/// [`read_yaml`], each node's origin made from its byte range by `origin`.
+pub fn read_yaml_with<O: Copy>(text: &str, origin: &mut impl FnMut(ByteRange) -> O) -> Result<Node<O>, YamlError> {
     let mut options = serde_saphyr::Options::default();
     // As kubectl's YAML 1.1 reader: `0777` is the octal number 511.
     options.legacy_octal_numbers = true;
@@ -43,7 +60,10 @@ pub fn read_yaml(text: &str) -> Result<Node<Span>, YamlError> {
         let span = error.location().and_then(|l| byte_span(&l, text));
         YamlError { message: error.to_string(), span }
     })?;
-    Ok(spanned.map_or_else(|| Node::null(Span::new(0, 0)), |n| n.into_node(text)))
+    Ok(match spanned {
+        Some(node) => node.into_node(text, origin),
+        None => Node::null(origin(ByteRange::default())),
+    })
 }
 
 /// Prints a value (a Pod, a JSON tree) as block-style YAML that reads back the same in YAML 1.1
@@ -122,7 +142,7 @@ fn needs_escape(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn byte_span(location: &serde_saphyr::Location, text: &str) -> Option<Span> {
+fn byte_span(location: &serde_saphyr::Location, text: &str) -> Option<ByteRange> {
     let span = location.span();
     let Some(start) = span.byte_offset() else {
         // Errors carry a line and a column (in characters) but no byte offset.
@@ -132,36 +152,36 @@ fn byte_span(location: &serde_saphyr::Location, text: &str) -> Option<Span> {
         };
         let column = location.column().saturating_sub(1) as usize;
         let offset = text[line_start..].char_indices().nth(column).map_or(text.len(), |(i, _)| line_start + i);
-        return Some(Span::new(offset as u32, offset as u32));
+        return Some(ByteRange::new(offset as u32, offset as u32));
     };
     let start = u32::try_from(start).ok()?;
     let len = u32::try_from(span.byte_len().unwrap_or(0)).ok()?;
     let end = start.saturating_add(len).min(text.len() as u32);
-    Some(Span::new(start.min(end), end))
+    Some(ByteRange::new(start.min(end), end))
 }
 
 struct SpannedNode(Spanned<RawValue>);
 
 impl SpannedNode {
-    fn into_node(self, text: &str) -> Node<Span> {
+    fn into_node<O: Copy>(self, text: &str, origin: &mut impl FnMut(ByteRange) -> O) -> Node<O> {
         let Spanned { value, referenced, .. } = self.0;
-        let origin = byte_span(&referenced, text).unwrap_or(Span::new(0, 0));
+        let at = origin(byte_span(&referenced, text).unwrap_or_default());
         let value = match value {
             RawValue::Null => Value::Null,
             RawValue::Bool(b) => Value::Bool(b),
             RawValue::Int(i) => Value::Int(i),
             RawValue::Float(x) => Value::Float(x),
             RawValue::String(s) => Value::String(s),
-            RawValue::List(items) => Value::List(items.into_iter().map(|i| i.into_node(text)).collect()),
+            RawValue::List(items) => Value::List(items.into_iter().map(|i| i.into_node(text, origin)).collect()),
             RawValue::Map(entries) => {
                 let mut map = Map::default();
                 for (key, value) in entries {
-                    map.insert(key, value.into_node(text));
+                    map.insert(key, value.into_node(text, origin));
                 }
                 Value::Map(map)
             }
         };
-        Node::new(value, origin)
+        Node::new(value, at)
     }
 }
 
@@ -290,7 +310,7 @@ mod tests {
     #[test]
     fn bad_yaml_is_an_error_with_a_place() {
         let error = read_yaml("a: [1, 2\nb: c\n").unwrap_err();
-        assert_eq!(error.span, Some(Span::new(10, 10)), "{error:?}");
+        assert_eq!(error.span, Some(ByteRange::new(10, 10)), "{error:?}");
         assert!(read_yaml("a: 1\na: 2\n").unwrap_err().message.contains("duplicate"));
     }
 

@@ -17,7 +17,7 @@ impl<'db> Checker<'db> {
         if let Some(output) = &task.output {
             self.types(output, sink);
         }
-        self.k8s(skiff_k8s::check_body(&task.body, BodyShape::Container, &TaskField::NAMES), sink);
+        self.k8s(crate::body::check_body(&task.body, BodyShape::Container, &TaskField::NAMES), sink);
         // `pod_template: gpu.v100` is a reference; every other value is a literal.
         self.bare_names(&task.body, &[TaskField::PodTemplate.name()], sink);
         for field in &task.body.fields {
@@ -37,7 +37,7 @@ impl<'db> Checker<'db> {
                 self.expect_item(path, ItemTag::Template, sink);
             }
             Some(TemplateValue::Block(block)) => {
-                self.k8s(skiff_k8s::check_body(block, BodyShape::PodTemplate, &[]), sink);
+                self.k8s(crate::body::check_body(block, BodyShape::PodTemplate, &[]), sink);
                 self.bare_names(block, &[], sink);
             }
             None => {}

@@ -22,7 +22,7 @@ impl<'db> Checker<'db> {
         }
         match &template.body {
             TemplateBody::Block(block) => {
-                self.k8s(skiff_k8s::check_body(block, BodyShape::PodTemplate, &[]), sink);
+                self.k8s(crate::body::check_body(block, BodyShape::PodTemplate, &[]), sink);
                 self.bare_names(block, &[], sink);
             }
             TemplateBody::File(path) => self.data_file(path, sink),

@@ -245,7 +245,7 @@ impl<'db> Checker<'db> {
         }
         let container_fields = skiff_k8s::fields_at(BodyShape::Container, &[]);
         if container_fields.iter().any(|f| f.name == key) {
-            self.k8s(skiff_k8s::check_field(field, BodyShape::Container), sink);
+            self.k8s(crate::body::check_field(field, BodyShape::Container), sink);
             let block = Block { fields: vec![field.clone()], span: field.span };
             self.bare_names(&block, &[], sink);
             return;

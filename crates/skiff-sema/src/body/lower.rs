@@ -7,17 +7,15 @@
 //! `$append/key`. Values take the form the schema position wants: a quantity written `2` or
 //! `8Gi` becomes the string `"2"` / `"8Gi"`, `env { KEY: "v" }` becomes `[{name: KEY, value: v}]`.
 //!
-//! Lowering trusts that [`crate::check_body`] ran: what it reports (a bare name, a value the
+//! Lowering trusts that [`super::check_body`] ran: what it reports (a bare name, a value the
 //! parser could not read) is left out here rather than guessed at. The caller chooses each
 //! node's origin from the span of the text it came from.
 
+use skiff_k8s::BodyShape;
+use skiff_k8s::merge::{self, ListStrategy, Map, Node, Shape, Value};
+use skiff_k8s::schema::{Kind, TypeId, schema};
 use skiff_syntax::Span;
-use skiff_syntax::ast::{Block, Field, FieldOp, Value as AstValue, ValueKind};
-use smol_str::SmolStr;
-
-use crate::check::BodyShape;
-use crate::merge::{self, ListStrategy, Map, Node, Shape, Value};
-use crate::schema::{Kind, schema};
+use skiff_syntax::ast::{Block, Field, FieldOp, SmolStr, Value as AstValue, ValueKind};
 
 const PATCH: &str = "$patch";
 
@@ -65,6 +63,14 @@ pub fn lower_fields<'a, O: Copy>(
             Node::new(Value::Map(entries), at)
         }
     }
+}
+
+/// The patch of the fields of one object of type `ty`, each node's origin the span of its
+/// text: what a value rule on a merge tree reads when it checks a body.
+pub(super) fn lower_object(fields: &[Field], ty: TypeId) -> Node<Span> {
+    let mut origin = |span| span;
+    let at = fields.first().map_or(Span::empty(0), |f| f.span);
+    Lowering { origin: &mut origin }.object(fields, Shape::Type(ty), at)
 }
 
 struct Lowering<'o, F> {

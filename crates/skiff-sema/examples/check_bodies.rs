@@ -1,6 +1,7 @@
 //! Checks every template and task body of one skiff file against the Kubernetes schema and prints
-//! the diagnostics: `cargo run -p skiff-k8s --example check -- FILE`.
-use skiff_k8s::check::{BodyShape, check_body};
+//! the diagnostics: `cargo run -p skiff-sema --example check_bodies -- FILE`.
+use skiff_k8s::BodyShape;
+use skiff_sema::body::check_body;
 use skiff_syntax::ast::{ItemKind, TemplateBody};
 
 fn main() {

@@ -1,5 +1,7 @@
 use super::*;
-use skiff_syntax::ast::{ItemKind, Stmt, TemplateBody};
+use skiff_k8s::BodyShape;
+use skiff_k8s::codes;
+use skiff_syntax::ast::{Block, ItemKind, Stmt, TemplateBody};
 use skiff_syntax::{Severity, parse};
 
 const TEMPLATE_PREFIX: &str = "pod_template t {\n";
@@ -367,52 +369,33 @@ fn the_seed_example_checks_clean() {
 }
 
 #[test]
-fn describe_gives_type_and_description() {
-    let doc = describe(P, &["nodeSelector"]).unwrap();
-    assert_eq!(doc.type_name, "map[string]string");
-    assert!(doc.description.starts_with("NodeSelector is a selector"), "{}", doc.description);
-    let doc = describe(P, &["metadata"]).unwrap();
-    assert_eq!(doc.type_name, "ObjectMeta");
-    let doc = describe(P, &["metadata", "labels"]).unwrap();
-    assert_eq!(doc.type_name, "map[string]string");
-    let doc = describe(C, &["resources", "limits", "memory"]).unwrap();
-    assert_eq!((doc.name.as_str(), doc.type_name.as_str()), ("memory", "Quantity"));
-    assert!(doc.description.contains("fixed-point"));
-    let doc = describe(P, &["containers", "resources", "limits"]).unwrap();
-    assert_eq!(doc.type_name, "map[string]Quantity");
-    let doc = describe(P, &["tolerations", "effect"]).unwrap();
-    assert_eq!(doc.enum_values, Some(&["NoSchedule", "PreferNoSchedule", "NoExecute"][..]));
-    let doc = describe(P, &["containers"]).unwrap();
-    assert_eq!((doc.merge_key, doc.required), (Some("name"), true));
-    assert_eq!(describe(P, &["tolerations"]).unwrap().merge_key, None);
-    assert_eq!(describe(C, &["ports", "containerPort"]).unwrap().type_name, "int32");
-    assert!(describe(P, &["nope"]).is_none());
-    assert!(describe(P, &["hostNetwork", "x"]).is_none());
-    assert!(describe(C, &[]).is_none());
-    assert!(describe(C, &["nodeSelector"]).is_none());
-}
+fn a_duration_is_checked_with_fixes_written_as_the_value_was() {
+    let value = |kind: ValueKind| Value { kind, span: Span::new(10, 16) };
+    let check = |kind: ValueKind| {
+        let mut diagnostics = Vec::new();
+        let duration = check_duration(&value(kind), &mut diagnostics);
+        (duration, diagnostics)
+    };
+    assert_eq!(check(ValueKind::Unit("2h".into())), (Duration::from_secs(7_200), vec![]));
+    assert_eq!(check(ValueKind::Str("90s".into())), (Duration::from_secs(90), vec![]));
+    assert_eq!(check(ValueKind::Error), (None, vec![]));
 
-#[test]
-fn fields_and_types_for_completion() {
-    let top: Vec<String> = fields_at(P, &[]).into_iter().map(|d| d.name).collect();
-    assert!(top.contains(&"metadata".to_owned()) && top.contains(&"nodeSelector".to_owned()));
-    assert!(top.windows(2).all(|w| w[0] < w[1]));
-    let resources: Vec<String> = fields_at(C, &["resources"]).into_iter().map(|d| d.name).collect();
-    assert_eq!(resources, ["claims", "limits", "requests"]);
-    assert!(fields_at(C, &["image"]).is_empty());
-    let s = schema();
-    assert_eq!(type_at(P, &[]), Some(s.pod_spec()));
-    assert_eq!(type_at(P, &["containers"]), Some(s.container()));
-    assert_eq!(type_at(P, &["metadata"]), Some(s.object_meta()));
-    assert_eq!(type_at(C, &["nope"]), None);
-}
+    let (duration, errors) = check(ValueKind::Unit("30sec".into()));
+    assert_eq!((duration, errors.len()), (None, 1));
+    assert_eq!(errors[0].code, codes::INVALID_DURATION);
+    assert_eq!(errors[0].span, Span::new(10, 16));
+    assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "30s");
 
-#[test]
-fn quoting_and_keys() {
-    assert_eq!(quote("a\"b\\c\n"), r#""a\"b\\c\n""#);
-    assert_eq!(quote("\u{1}"), r#""\u{1}""#);
-    assert_eq!(key_text("nodeSelector"), "nodeSelector");
-    assert_eq!(key_text("gpu-type"), "\"gpu-type\"");
-    assert_eq!(key_text("1a"), "\"1a\"");
-    assert_eq!(key_text(""), "\"\"");
+    let (_, errors) = check(ValueKind::Str("2 hours".into()));
+    assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "\"2h\"");
+
+    let (_, errors) = check(ValueKind::Int(30));
+    assert_eq!(errors[0].fix.as_ref().unwrap().edits[0].text, "30s");
+
+    let (_, errors) = check(ValueKind::Bool(true));
+    assert!(errors[0].message.contains("a boolean"), "{}", errors[0].message);
+    assert!(errors[0].fix.is_none());
+
+    let (_, errors) = check(ValueKind::Unit("1w".into()));
+    assert!(errors[0].fix.is_none(), "no guess for weeks");
 }
