@@ -4,6 +4,7 @@
 use crate::codes;
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemId, ItemTag, Signature, file_items, item_ast};
+use crate::load::refused_diagnostic;
 use crate::resolve::{
     ImportPathError, Resolution, ScopeEntry, file_scope, import_cycles, import_target, resolve_import_path,
     resolve_path,
@@ -236,6 +237,10 @@ impl<'db> Checker<'db> {
             }
             Ok(key) => {
                 let Some(target) = import_target(db, self.file, &import.path.value) else {
+                    if let Some(refusal) = db.files().refused(db).get(&key) {
+                        sink.push(refused_diagnostic(&key, refusal, span, codes::UNRESOLVED_IMPORT));
+                        return;
+                    }
                     let known: Vec<&str> = db.files().skiff_files(db).keys().map(String::as_str).collect();
                     let mut diagnostic =
                         Diagnostic::new(codes::UNRESOLVED_IMPORT, span, format!("no file `{key}` in the workspace"));
@@ -386,9 +391,10 @@ impl<'db> Checker<'db> {
                     sink.push(Diagnostic::new(codes::INVALID_TEMPLATE_FILE, path.span, format!("{place}: {message}")));
                 }
             }
-            Ok(key) => {
-                sink.push(Diagnostic::new(codes::MISSING_FILE, path.span, format!("no file `{key}` in the workspace")))
-            }
+            Ok(key) => sink.push(match db.files().refused(db).get(&key) {
+                Some(refusal) => refused_diagnostic(&key, refusal, path.span, codes::MISSING_FILE),
+                None => Diagnostic::new(codes::MISSING_FILE, path.span, format!("no file `{key}` in the workspace")),
+            }),
             Err(ImportPathError::EscapesWorkspace) => {
                 sink.push(Diagnostic::new(codes::IMPORT_ESCAPES_WORKSPACE, path.span, "this path leaves the workspace"))
             }

@@ -3,8 +3,9 @@
 //!
 //! This crate is for meaning computed incrementally: items and their identities, name
 //! resolution across files, type checking, and the Kubernetes checks of `skiff-k8s` applied to
-//! each body. It does no IO: the CLI and the language server read files and set
-//! [`SourceFile`] inputs through [`Workspace`]. It is not for presentation: diagnostics are
+//! each body. It does no IO: [`load`] decides what to read and how (the workspace root, the
+//! walk, `skiff.toml`, imports and templates, which paths are safe to read) over a
+//! [`load::FileSystem`] that the front ends implement on the disk (`skiff-disk`). It is not for presentation: diagnostics are
 //! plain values with byte spans; rendering them (ariadne, JSON, LSP) happens in front ends.
 //!
 //! Incrementality rests on one rule: what a semantic query compares holds no positions. See
@@ -19,6 +20,7 @@ mod diagnostics;
 pub mod explain;
 pub mod fixture;
 pub mod items;
+pub mod load;
 pub mod pod;
 mod resolve;
 pub mod types;
