@@ -1,5 +1,6 @@
 //! `skiff-bench build --pods N`: what `skiff build` does on a generated workspace of at least
-//! N pods, without file IO, phase by phase: check (every diagnostic, as the CLI runs before
+//! N pods, loaded from memory instead of the disk (as `skiff build` loads, through the
+//! same loader), phase by phase: check (every diagnostic, as the CLI runs before
 //! building), compile (effective pods and `k8s_openapi` Pods), and printing the YAML stream,
 //! each Pod printed and dropped as soon as it is made (as the CLI streams them).
 
@@ -25,10 +26,7 @@ pub fn run(pods: usize, runs: usize) {
     let mut bytes = 0;
     for _ in 0..runs.max(1) {
         let started = Instant::now();
-        let mut workspace = skiff_sema::Workspace::new(skiff_sema::RootDatabase::new());
-        for (name, text) in &files {
-            workspace.set_file(name, text.clone());
-        }
+        let workspace = crate::load(&files);
         let diagnostics = workspace.diagnostics();
         assert!(diagnostics.is_empty(), "the generated workspace checks clean: {:?}", &diagnostics[..1]);
         let checked = started.elapsed().as_secs_f64();

@@ -6,7 +6,9 @@
 //! or cannot be formatted, 2 a path cannot be read or written.
 
 use crate::{ColorChoice, EXIT_USAGE, files, report};
+use skiff_disk::DiskFs;
 use skiff_fmt::FormatError;
+use skiff_sema::load::{FileKind, FileSystem, Loader, io_reason};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,11 +46,19 @@ pub fn run(args: FmtArgs) -> ExitCode {
         stdin(args.check, color, &mut outcome);
     } else {
         let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+        // The loader's rules, as for `check`: the walk, and which files may be read at all.
+        let loader = match Loader::for_paths(DiskFs, &paths) {
+            Ok(loader) => loader,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
         let mut targets = Vec::new();
         for path in &paths {
-            match std::fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => match files::skiff_files_below(path) {
-                    Ok(found) => targets.extend(found),
+            match DiskFs.real_path(path).and_then(|real| DiskFs.metadata(&real)) {
+                Ok((FileKind::Dir, _)) => match loader.walk(path) {
+                    Ok(found) => targets.extend(found.into_iter().map(|(path, _)| path)),
                     Err(error) => {
                         eprintln!("error: {error}");
                         return ExitCode::from(EXIT_USAGE);
@@ -56,7 +66,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
                 },
                 Ok(_) => targets.push(path.clone()),
                 Err(error) => {
-                    eprintln!("error: cannot read `{}`: {}", path.display(), files::io_reason(&error));
+                    eprintln!("error: cannot read `{}`: {}", path.display(), io_reason(&error));
                     return ExitCode::from(EXIT_USAGE);
                 }
             }
@@ -64,7 +74,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
         targets.sort();
         targets.dedup();
         for path in &targets {
-            file(path, args.check, color, &mut outcome);
+            file(&loader, path, args.check, color, &mut outcome);
         }
     }
     if outcome.io_error {
@@ -101,12 +111,17 @@ fn stdin(check: bool, color: bool, outcome: &mut Outcome) {
     }
 }
 
-fn file(path: &Path, check: bool, color: bool, outcome: &mut Outcome) {
+fn file(loader: &Loader<DiskFs>, path: &Path, check: bool, color: bool, outcome: &mut Outcome) {
     let shown = files::display(path);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("error: cannot read `{shown}`: {}", files::io_reason(&error));
+    let bytes = match loader.read(path) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            eprintln!("error: cannot read `{shown}`: no such file or directory");
+            outcome.io_error = true;
+            return;
+        }
+        Err(refusal) => {
+            eprintln!("error: `{shown}` is not read: {refusal}");
             outcome.io_error = true;
             return;
         }
@@ -120,7 +135,7 @@ fn file(path: &Path, check: bool, color: bool, outcome: &mut Outcome) {
         println!("{shown}");
         outcome.failed = true;
     } else if let Err(error) = std::fs::write(path, formatted) {
-        eprintln!("error: cannot write `{shown}`: {}", files::io_reason(&error));
+        eprintln!("error: cannot write `{shown}`: {}", io_reason(&error));
         outcome.io_error = true;
     }
 }

@@ -68,20 +68,21 @@ fn init(dir: &Path) -> Result<(), String> {
             }
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(format!("cannot read `{shown}`: {}", crate::files::io_reason(&error))),
+        Err(error) => return Err(format!("cannot read `{shown}`: {}", skiff_sema::load::io_reason(&error))),
     }
     for (path, text) in FILES {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                format!("cannot create `{}`: {}", crate::files::display(parent), crate::files::io_reason(&e))
+                format!("cannot create `{}`: {}", crate::files::display(parent), skiff_sema::load::io_reason(&e))
             })?;
         }
         let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
-            format!("cannot create `{}`: {}", crate::files::display(&path), crate::files::io_reason(&e))
+            format!("cannot create `{}`: {}", crate::files::display(&path), skiff_sema::load::io_reason(&e))
         })?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {}", crate::files::display(&path), crate::files::io_reason(&e)))?;
+        file.write_all(text.as_bytes()).map_err(|e| {
+            format!("cannot write `{}`: {}", crate::files::display(&path), skiff_sema::load::io_reason(&e))
+        })?;
     }
     Ok(())
 }

@@ -222,3 +222,61 @@ fn files_not_open_are_read_from_disk_and_watched() {
     assert_eq!(symbols[0]["location"]["uri"], uri(&root.join("lib/extra.skiff")));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Issue 18: an open file that imports a FIFO, a link to `/dev/zero` and a link out of the
+/// workspace, and takes a template `from` a FIFO, still gets its diagnostics (each import
+/// refused, saying why, without the content of the file outside), and the server answers the
+/// next request at once; a watched-file event for a FIFO does not block it either.
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_files_never_wedge_the_server() {
+    let root = workspace("hostile");
+    let outside = root.with_extension("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.skiff"), "SKIFF_SECRET_77 @@\n").unwrap();
+    for fifo in ["pipe.skiff", "pipe.yaml"] {
+        let made = std::process::Command::new("mkfifo").arg(root.join(fifo)).status().expect("mkfifo");
+        assert!(made.success());
+    }
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.skiff")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.skiff"), root.join("secret.skiff")).unwrap();
+    let text = "import \"pipe.skiff\" as pipe\nimport \"zero.skiff\" as zero\nimport \"secret.skiff\" as secret\n\
+                pod_template p from \"pipe.yaml\"\n";
+    let main = uri(&root.join("main.skiff"));
+    let mut server = Server::start();
+    initialize(&mut server, &root);
+    open(&mut server, &main, text);
+    let started = Instant::now();
+    let diagnostics = server.diagnostics(&main, 1);
+    let said: Vec<(u64, &str)> = diagnostics
+        .iter()
+        .filter(|d| d["code"] != "unused-import")
+        .map(|d| (d["range"]["start"]["line"].as_u64().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    let reason = |line: u64, path: &str, why: &str| (line, format!("`{path}` is not read: {why}"));
+    let fifo = "it is a named pipe (FIFO), not a regular file";
+    let out = "it is a link to a file outside the workspace";
+    let wanted = [
+        reason(0, "pipe.skiff", fifo),
+        reason(1, "zero.skiff", out),
+        reason(2, "secret.skiff", out),
+        reason(3, "pipe.yaml", fifo),
+    ];
+    let said: Vec<(u64, String)> =
+        said.iter().map(|(line, message)| (*line, message.split("\nhelp:").next().unwrap().to_string())).collect();
+    assert_eq!(said, wanted);
+    assert!(!serde_json::to_string(&diagnostics).unwrap().contains("SKIFF_SECRET_77"));
+    // A FIFO reported as changed on disk: read by the rules too, never blocking the writer.
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("pipe.skiff")), "type": 2}]}),
+    );
+    let asked = Instant::now();
+    let symbols = server.result("workspace/symbol", json!({"query": "v100"}));
+    assert!(asked.elapsed() < Duration::from_secs(5), "answered in {:?}", asked.elapsed());
+    assert_eq!(symbols[0]["name"], "v100");
+    eprintln!("diagnostics in {:?}, the next answer in {:?}", started.elapsed(), asked.elapsed());
+    server.shut_down();
+    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&outside);
+}

@@ -1,4 +1,5 @@
-//! Test fixtures: one or more files in one text, with the cursor marked `$0`.
+//! Test fixtures: one or more files in one text, with the cursor marked `$0`, in the format of
+//! `skiff_sema::fixture` (read by it, and loaded as a folder on disk is).
 //!
 //! ```text
 //! //- main.skiff
@@ -15,37 +16,17 @@ pub(crate) const CURSOR: &str = "$0";
 
 /// The host with every file set, and the cursor (offset 0 of `main.skiff` if none is marked).
 pub(crate) fn fixture(text: &str) -> (AnalysisHost, FilePosition) {
-    let mut host = AnalysisHost::new();
     let mut position = FilePosition::new("main.skiff", 0);
-    for (path, mut body) in files(text) {
-        if let Some(at) = body.find(CURSOR) {
-            body.replace_range(at..at + CURSOR.len(), "");
-            position = FilePosition::new(path.clone(), at as u32);
-        }
-        if path == "skiff.toml" {
-            host.set_config(body);
-        } else if path.ends_with(".skiff") {
-            host.set_file(&path, body);
-        } else {
-            host.set_data_file(&path, body);
+    let mut files = skiff_sema::fixture::split(text);
+    for file in &mut files {
+        if let Some(at) = file.text.find(CURSOR) {
+            file.text.replace_range(at..at + CURSOR.len(), "");
+            position = FilePosition::new(file.path.clone(), at as u32);
         }
     }
+    let mut host = AnalysisHost::new();
+    host.workspace_mut().load_fixture(&files);
     (host, position)
-}
-
-fn files(text: &str) -> Vec<(String, String)> {
-    if !text.trim_start().starts_with("//- ") {
-        return vec![("main.skiff".to_string(), text.to_string())];
-    }
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in text.trim_start().split_inclusive('\n') {
-        if let Some(path) = line.strip_prefix("//- ") {
-            out.push((path.trim().to_string(), String::new()));
-        } else if let Some((_, body)) = out.last_mut() {
-            body.push_str(line);
-        }
-    }
-    out
 }
 
 /// A span of a file shown as the text it covers, for snapshots: `main.skiff 10..14 "gpu1"`.

@@ -46,6 +46,8 @@ pub use rename::RenameError;
 pub use salsa::{CancellationToken, Cancelled};
 pub use semantic_tokens::{SemanticToken, TokenKind, TokenModifier};
 pub use signature_help::SignatureHelp;
+/// The workspace loader, for front ends that read files (they give it a file system).
+pub use skiff_sema::load;
 pub use skiff_sema::{Diagnostic, Fix, Label, Severity, Span, TextEdit};
 pub use symbols::{Symbol, SymbolKind};
 
@@ -98,6 +100,11 @@ impl AnalysisHost {
     /// A snapshot for queries, cheap to make; drop it as soon as its answer is ready.
     pub fn analysis(&self) -> Analysis {
         Analysis { db: self.workspace.db.clone() }
+    }
+
+    /// The workspace, for the loader (`skiff_sema::load`), which sets many files at once.
+    pub fn workspace_mut(&mut self) -> &mut Workspace {
+        &mut self.workspace
     }
 
     /// Adds a `.skiff` file or changes its text (no-op when the text is unchanged).

@@ -2,7 +2,8 @@
 //!
 //! This crate is an adapter and nothing more: it translates LSP requests (URIs, UTF-16
 //! positions, `ls_types`) into `skiff-ide` calls (workspace paths, byte offsets, plain data) and
-//! the answers back, and it owns what a server must: the files on disk and in the editor, the
+//! the answers back, each conversion in one place ([`from_proto`], [`to_proto`], in the style of
+//! rust-analyzer), and it owns what a server must: the files on disk and in the editor, the
 //! order of edits, cancellation, and survival. Every piece of meaning comes from `skiff-ide`.
 //! It is not for features: a new hover or completion belongs in `skiff-ide`, with its tests.
 //!
@@ -11,9 +12,11 @@
 //! blocking thread inside `salsa::Cancelled::catch`, so an edit cancels stale work, and inside
 //! `catch_unwind`, so a bug answers with an error instead of ending the server.
 
-mod convert;
+mod from_proto;
+mod lines;
 mod server;
 mod state;
+mod to_proto;
 
 use std::process::ExitCode;
 use tower_lsp_server::{LspService, Server};

@@ -1,10 +1,11 @@
-//! The `LanguageServer` implementation: each handler translates its request, asks the writer
-//! for a snapshot, answers on a blocking thread, and translates the answer back.
+//! The `LanguageServer` implementation: each handler converts its request (`from_proto`), asks
+//! the writer for a snapshot, calls skiff-ide on a blocking thread, and converts the answer
+//! (`to_proto`). No handler builds a protocol type itself.
 
-use crate::convert::{self, LineIndex};
-use crate::state::{Snapshot, Task, Vfs, Writer};
-use skiff_ide::{self as ide, Cancellable, FilePosition, FileRange};
-use std::collections::HashMap;
+use crate::lines::LineIndex;
+use crate::state::{Snapshot, Task, Writer};
+use crate::{from_proto, to_proto};
+use skiff_ide::{self as ide, Cancellable};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -190,29 +191,10 @@ fn collect_diagnostics(snapshot: &Snapshot) -> Cancellable<Published> {
     for (key, entry) in open {
         let diagnostics = snapshot.analysis.diagnostics(key)?;
         let other = |path: &str| vfs.locate(path);
-        let converted = diagnostics.iter().map(|d| convert::diagnostic(d, &entry.uri, &entry.index, &other)).collect();
+        let converted = diagnostics.iter().map(|d| to_proto::diagnostic(d, &entry.uri, &entry.index, &other)).collect();
         out.push((entry.uri.clone(), converted, entry.version));
     }
     Ok(out)
-}
-
-fn location(vfs: &Vfs, path: &str, span: ide::Span) -> Option<Location> {
-    let (uri, index) = vfs.locate(path)?;
-    Some(Location { uri, range: index.range(span) })
-}
-
-fn workspace_edit(vfs: &Vfs, change: &ide::SourceChange) -> WorkspaceEdit {
-    let mut changes = HashMap::new();
-    for (path, edits) in &change.edits {
-        if let Some((uri, index)) = vfs.locate(path) {
-            changes.insert(uri, convert::text_edits(edits, &index));
-        }
-    }
-    WorkspaceEdit { changes: Some(changes), ..Default::default() }
-}
-
-fn markdown(value: String) -> MarkupContent {
-    MarkupContent { kind: MarkupKind::Markdown, value }
 }
 
 impl LanguageServer for Backend {
@@ -236,8 +218,8 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         *self.watch.lock().unwrap_or_else(|e| e.into_inner()) = watch;
         let legend = SemanticTokensLegend {
-            token_types: convert::TOKEN_TYPES.to_vec(),
-            token_modifiers: convert::TOKEN_MODIFIERS.to_vec(),
+            token_types: to_proto::TOKEN_TYPES.to_vec(),
+            token_modifiers: to_proto::TOKEN_MODIFIERS.to_vec(),
         };
         Ok(InitializeResult {
             server_info: Some(ServerInfo { name: "skiff".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -317,11 +299,8 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         self.read_file(p.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(p.position));
-            Ok(s.analysis.hover(&position)?.map(|h| Hover {
-                contents: HoverContents::Markup(markdown(h.markdown)),
-                range: Some(index.range(h.span)),
-            }))
+            let position = from_proto::file_position(key, index, p.position);
+            Ok(s.analysis.hover(&position)?.map(|h| to_proto::hover(h, index)))
         })
         .await
     }
@@ -329,23 +308,8 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
         self.read_file(p.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(p.position));
-            let items = s.analysis.completion(&position)?;
-            let items: Vec<CompletionItem> = items
-                .into_iter()
-                .map(|item| CompletionItem {
-                    label: item.label,
-                    kind: Some(convert::completion_kind(item.kind)),
-                    detail: item.detail,
-                    documentation: item.documentation.map(|d| Documentation::MarkupContent(markdown(d))),
-                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                        range: index.range(item.replace),
-                        new_text: item.insert_text,
-                    })),
-                    ..Default::default()
-                })
-                .collect();
-            Ok(Some(CompletionResponse::Array(items)))
+            let position = from_proto::file_position(key, index, p.position);
+            Ok(Some(to_proto::completion(s.analysis.completion(&position)?, index)))
         })
         .await
     }
@@ -353,28 +317,8 @@ impl LanguageServer for Backend {
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
         let p = params.text_document_position_params;
         self.read_file(p.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(p.position));
-            Ok(s.analysis.signature_help(&position)?.map(|help| {
-                let utf16 = |byte: u32| LineIndex::utf16_len(&help.label[..byte as usize]);
-                let parameters = help
-                    .parameters
-                    .iter()
-                    .map(|(start, end)| ParameterInformation {
-                        label: ParameterLabel::LabelOffsets([utf16(*start), utf16(*end)]),
-                        documentation: None,
-                    })
-                    .collect();
-                SignatureHelp {
-                    signatures: vec![SignatureInformation {
-                        label: help.label.clone(),
-                        documentation: help.documentation.map(|d| Documentation::MarkupContent(markdown(d))),
-                        parameters: Some(parameters),
-                        active_parameter: help.active_parameter.map(|a| a as u32),
-                    }],
-                    active_signature: Some(0),
-                    active_parameter: help.active_parameter.map(|a| a as u32),
-                }
-            }))
+            let position = from_proto::file_position(key, index, p.position);
+            Ok(s.analysis.signature_help(&position)?.map(to_proto::signature_help))
         })
         .await
     }
@@ -382,11 +326,8 @@ impl LanguageServer for Backend {
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         self.read_file(p.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(p.position));
-            let targets = s.analysis.goto_definition(&position)?;
-            let locations: Vec<Location> =
-                targets.iter().filter_map(|t| location(&s.vfs, &t.path, t.focus_span)).collect();
-            Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+            let position = from_proto::file_position(key, index, p.position);
+            Ok(to_proto::definitions(&s.vfs, &s.analysis.goto_definition(&position)?))
         })
         .await
     }
@@ -395,16 +336,15 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         let include = params.context.include_declaration;
         self.read_file(p.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(p.position));
-            let found = s.analysis.references(&position, include)?;
-            Ok(Some(found.iter().filter_map(|r| location(&s.vfs, &r.path, r.span)).collect()))
+            let position = from_proto::file_position(key, index, p.position);
+            Ok(Some(to_proto::locations(&s.vfs, &s.analysis.references(&position, include)?)))
         })
         .await
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
         self.read_file(params.text_document.uri, move |s, key, index| {
-            let position = FilePosition::new(key, index.offset(params.position));
+            let position = from_proto::file_position(key, index, params.position);
             Ok(s.analysis.prepare_rename(&position)?.ok().map(|r| PrepareRenameResponse::Range(index.range(r.span))))
         })
         .await
@@ -415,8 +355,9 @@ impl LanguageServer for Backend {
         let new_name = params.new_name;
         let answer = self
             .read_file(p.text_document.uri, move |s, key, index| {
-                let position = FilePosition::new(key, index.offset(p.position));
-                Ok(Some(s.analysis.rename(&position, &new_name)?.map(|change| workspace_edit(&s.vfs, &change))))
+                let position = from_proto::file_position(key, index, p.position);
+                let renamed = s.analysis.rename(&position, &new_name)?;
+                Ok(Some(renamed.map(|change| to_proto::workspace_edit(&s.vfs, &change))))
             })
             .await?;
         match answer {
@@ -428,52 +369,23 @@ impl LanguageServer for Backend {
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
         self.read_file(params.text_document.uri, move |s, key, index| {
-            #[allow(deprecated)]
-            fn convert(symbol: ide::Symbol, index: &LineIndex) -> DocumentSymbol {
-                DocumentSymbol {
-                    name: symbol.name,
-                    detail: symbol.detail,
-                    kind: convert::symbol_kind(symbol.kind),
-                    tags: None,
-                    deprecated: None,
-                    range: index.range(symbol.span),
-                    selection_range: index.range(symbol.selection),
-                    children: Some(symbol.children.into_iter().map(|c| convert(c, index)).collect()),
-                }
-            }
             let symbols = s.analysis.document_symbols(key)?;
-            Ok(Some(DocumentSymbolResponse::Nested(symbols.into_iter().map(|sym| convert(sym, index)).collect())))
+            let symbols = symbols.into_iter().map(|symbol| to_proto::document_symbol(symbol, index)).collect();
+            Ok(Some(DocumentSymbolResponse::Nested(symbols)))
         })
         .await
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query;
-        self.read(move |s| {
-            let found = s.analysis.workspace_symbols(&query)?;
-            let symbols = found
-                .iter()
-                .filter_map(|t| {
-                    Some(WorkspaceSymbol {
-                        name: t.name.clone(),
-                        kind: convert::symbol_kind(t.kind),
-                        tags: None,
-                        container_name: Some(t.path.clone()),
-                        location: OneOf::Left(location(&s.vfs, &t.path, t.focus_span)?),
-                        data: None,
-                    })
-                })
-                .collect();
-            Ok(Some(WorkspaceSymbolResponse::Nested(symbols)))
-        })
-        .await
+        self.read(move |s| Ok(Some(to_proto::workspace_symbols(&s.vfs, &s.analysis.workspace_symbols(&query)?)))).await
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
         self.read_file(params.text_document.uri, move |s, key, index| {
             let tokens = s.analysis.semantic_tokens(key)?;
             let text = s.analysis.file_text(key)?.unwrap_or_default();
-            let data = convert::semantic_tokens(&tokens, &text, index);
+            let data = to_proto::semantic_tokens(&tokens, &text, index);
             Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
         })
         .await
@@ -484,29 +396,15 @@ impl LanguageServer for Backend {
         let range = params.range;
         let for_uri = uri.clone();
         self.read_file(uri, move |s, key, index| {
-            let actions = s.analysis.code_actions(&FileRange { path: key.to_string(), span: index.span(range) })?;
-            let other = |path: &str| s.vfs.locate(path);
-            let response = actions
-                .into_iter()
-                .map(|action| {
-                    CodeActionOrCommand::CodeAction(CodeAction {
-                        title: action.title,
-                        kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![convert::diagnostic(&action.diagnostic, &for_uri, index, &other)]),
-                        edit: Some(workspace_edit(&s.vfs, &action.change)),
-                        is_preferred: Some(true),
-                        ..Default::default()
-                    })
-                })
-                .collect();
-            Ok(Some(response))
+            let actions = s.analysis.code_actions(&from_proto::file_range(key, index, range))?;
+            Ok(Some(actions.into_iter().map(|action| to_proto::code_action(&s.vfs, action, &for_uri, index)).collect()))
         })
         .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.read_file(params.text_document.uri, move |s, key, index| {
-            Ok(s.analysis.format(key)?.map(|edits| convert::text_edits(&edits, index)))
+            Ok(s.analysis.format(key)?.map(|edits| to_proto::text_edits(&edits, index)))
         })
         .await
     }
@@ -514,25 +412,8 @@ impl LanguageServer for Backend {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let range = params.range;
         self.read_file(params.text_document.uri, move |s, key, index| {
-            let hints = s.analysis.inlay_hints(&FileRange { path: key.to_string(), span: index.span(range) })?;
-            Ok(Some(
-                hints
-                    .into_iter()
-                    .map(|h| InlayHint {
-                        position: index.position(h.offset),
-                        label: InlayHintLabel::String(h.label),
-                        kind: Some(match h.kind {
-                            ide::InlayKind::Type => InlayHintKind::TYPE,
-                            ide::InlayKind::Parameter => InlayHintKind::PARAMETER,
-                        }),
-                        text_edits: None,
-                        tooltip: None,
-                        padding_left: None,
-                        padding_right: None,
-                        data: None,
-                    })
-                    .collect(),
-            ))
+            let hints = s.analysis.inlay_hints(&from_proto::file_range(key, index, range))?;
+            Ok(Some(hints.into_iter().map(|hint| to_proto::inlay_hint(hint, index)).collect()))
         })
         .await
     }

@@ -1,12 +1,17 @@
 //! The one writer: a thread that owns the [`AnalysisHost`] and applies every change in the
-//! order the client sent it, reading files that are not open in the editor from disk.
+//! order the client sent it, reading files that are not open in the editor from disk through
+//! the workspace loader of `skiff_sema::load` (the rules of `skiff check`: below the root,
+//! regular files only, 64 MiB at most, never blocking on a FIFO).
 //!
 //! Handlers send [`Task`]s through one channel before any `.await`, so `didChange`s cannot
 //! overtake each other. A read asks the same channel for a [`Snapshot`], which therefore sees
 //! every change sent before it. Setting an input cancels every outstanding snapshot and waits
 //! until they are dropped: snapshots live only inside the blocking task that answers one request.
 
-use crate::convert::{self, LineIndex};
+use crate::from_proto;
+use crate::lines::LineIndex;
+use skiff_disk::DiskFs;
+use skiff_ide::load::{FileRole, LoadReport, Loader};
 use skiff_ide::{Analysis, AnalysisHost};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -106,6 +111,9 @@ pub type OnChange = Box<dyn Fn(Snapshot, u64) + Send>;
 pub struct Writer {
     host: AnalysisHost,
     vfs: Arc<Vfs>,
+    /// Reads files below the workspace root from disk; none without a root (then only the
+    /// editor's open files are known).
+    loader: Option<Loader<DiskFs>>,
     generation: Arc<AtomicU64>,
     on_change: OnChange,
 }
@@ -114,7 +122,8 @@ impl Writer {
     /// Starts the writer thread; the returned sender is the one ordered channel.
     pub fn spawn(generation: Arc<AtomicU64>, on_change: OnChange) -> mpsc::Sender<Task> {
         let (tx, rx) = mpsc::channel();
-        let writer = Writer { host: AnalysisHost::new(), vfs: Arc::new(Vfs::default()), generation, on_change };
+        let writer =
+            Writer { host: AnalysisHost::new(), vfs: Arc::new(Vfs::default()), loader: None, generation, on_change };
         std::thread::Builder::new()
             .name("skiff-lsp-writer".into())
             .spawn(move || writer.run(rx))
@@ -157,7 +166,17 @@ impl Writer {
             Task::Init { root } => {
                 if let Some(root) = root {
                     Arc::make_mut(&mut self.vfs).root = root.clone();
-                    self.load_folder(&root);
+                    match Loader::new(DiskFs, &root) {
+                        Ok(loader) => {
+                            let mut report = LoadReport::default();
+                            for problem in loader.load_folder(self.host.workspace_mut(), &mut report) {
+                                eprintln!("skiff lsp: {problem}");
+                            }
+                            self.loader = Some(loader);
+                            self.register(report);
+                        }
+                        Err(error) => eprintln!("skiff lsp: cannot read the workspace `{}`: {error}", root.display()),
+                    }
                 }
                 true
             }
@@ -171,7 +190,7 @@ impl Writer {
                 let Some(key) = self.vfs.key(&uri) else { return false };
                 let Some(mut text) = self.host.text(&key) else { return false };
                 for change in &changes {
-                    convert::apply_change(&mut text, change);
+                    from_proto::apply_change(&mut text, change);
                 }
                 self.set(&key, uri, text, Some(version));
                 self.load_referenced(&key);
@@ -181,9 +200,8 @@ impl Writer {
                 let Some(key) = self.vfs.key(&uri) else { return false };
                 // Back to what is on disk (the editor may close without saving).
                 let path = self.vfs.path_of(&key);
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => self.set(&key, uri, text, None),
-                    Err(_) => self.remove(&key),
+                if !self.read(&key, &path) {
+                    self.remove(&key);
                 }
                 true
             }
@@ -198,9 +216,8 @@ impl Writer {
                     if event.typ == lsp::FileChangeType::DELETED {
                         self.remove(&key);
                     } else if let Some(path) = event.uri.to_file_path()
-                        && let Ok(text) = std::fs::read_to_string(&path)
+                        && self.read(&key, &path)
                     {
-                        self.set(&key, event.uri.clone(), text, None);
                         self.load_referenced(&key);
                     }
                 }
@@ -238,56 +255,39 @@ impl Writer {
         }
     }
 
-    /// Reads from disk a file the editor does not have open.
-    fn read(&mut self, key: &str) -> bool {
-        let path = self.vfs.root.join(key);
-        let Ok(text) = std::fs::read_to_string(&path) else { return false };
-        let Some(uri) = lsp::Uri::from_file_path(&path) else { return false };
-        self.set(key, uri, text, None);
-        true
-    }
-
-    /// Every `.skiff` file below the root and `skiff.toml`, then what they import and read.
-    fn load_folder(&mut self, root: &Path) {
-        let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0
-                || !(entry.file_type().is_dir()
-                    && (name.starts_with('.') || name == "target" || name == "node_modules"))
-        });
-        let mut keys = Vec::new();
-        for entry in walker.flatten() {
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "skiff") {
-                keys.push(self.vfs.key_of_path(entry.path()));
-            }
-        }
-        if root.join(CONFIG).is_file() {
-            keys.push(CONFIG.to_string());
-        }
-        for key in &keys {
-            if self.vfs.entry(key).is_none_or(|f| f.version.is_none()) {
-                self.read(key);
-            }
-        }
-        for key in &keys {
-            self.load_referenced(key);
-        }
+    /// Reads from disk a file the editor does not have open, by the loader's rules (below the
+    /// root, a regular file, bounded); whether it was read.
+    fn read(&mut self, key: &str, path: &Path) -> bool {
+        let Some(loader) = &self.loader else { return false };
+        let role = if key == CONFIG {
+            FileRole::Config
+        } else if key.ends_with(".skiff") {
+            FileRole::Source
+        } else {
+            FileRole::Data
+        };
+        let mut report = LoadReport::default();
+        let read = loader.load(self.host.workspace_mut(), &mut report, path, key, role, false);
+        self.register(report);
+        matches!(read, Ok(Some(_)))
     }
 
     /// The files a file imports or reads, from disk, transitively, when not known yet.
     fn load_referenced(&mut self, key: &str) {
-        let mut pending = vec![key.to_string()];
-        let mut budget = 10_000;
-        while let Some(next) = pending.pop() {
-            for (path, _) in self.host.referenced_paths(&next) {
-                budget -= 1;
-                if budget == 0 {
-                    return;
-                }
-                if !self.host.contains(&path) && self.read(&path) {
-                    pending.push(path);
-                }
-            }
+        let Some(loader) = &self.loader else { return };
+        let Some(file) = self.host.workspace_mut().file(key) else { return };
+        let mut report = LoadReport::default();
+        let sources = if key.ends_with(".skiff") { vec![file] } else { Vec::new() };
+        loader.load_referenced(self.host.workspace_mut(), &mut report, sources);
+        self.register(report);
+    }
+
+    /// Entries for the files the loader read (not open in the editor).
+    fn register(&mut self, report: LoadReport) {
+        for (key, file) in report.files {
+            let Some(uri) = lsp::Uri::from_file_path(&file.path) else { continue };
+            let index = LineIndex::new(&self.host.text(&key).unwrap_or_default());
+            Arc::make_mut(&mut self.vfs).files.insert(key, FileEntry { uri, index, version: None });
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `skiff.toml`: the project's defaults (DESIGN §5).
+//! `skiff.toml`: the project's defaults.
 //!
 //! ```toml
 //! [defaults]
@@ -135,14 +135,14 @@ fn default_template(db: &dyn Db, text: &str) -> Result<DefaultTemplate, String> 
         return if files.data_files(db).contains_key(&path) {
             Ok(DefaultTemplate::Yaml { path })
         } else {
-            Err(format!("no file `{path}` in the workspace"))
+            Err(missing(db, &path))
         };
     }
     let Some((path, name)) = text.rsplit_once(':') else {
         return Err(format!("`{text}` names no template: write `FILE.skiff:NAME` or a `.yaml` file"));
     };
     let path = path.trim_start_matches("./").to_string();
-    let Some(file) = files.skiff_files(db).get(&path) else { return Err(format!("no file `{path}` in the workspace")) };
+    let Some(file) = files.skiff_files(db).get(&path) else { return Err(missing(db, &path)) };
     let found = file_items(db, *file).iter().find(|i| i.tag(db) == ItemTag::Template && i.name(db) == name);
     match found {
         Some(_) => Ok(DefaultTemplate::Skiff { path, name: name.to_string() }),
@@ -156,5 +156,13 @@ fn default_template(db: &dyn Db, text: &str) -> Result<DefaultTemplate, String> 
                 skiff_k8s::names::suggest(name, templates).map_or(String::new(), |n| format!("; did you mean `{n}`?"));
             Err(format!("`{path}` has no pod_template named `{name}`{hint}"))
         }
+    }
+}
+
+/// Why the file a default template names is not in the workspace.
+fn missing(db: &dyn Db, path: &str) -> String {
+    match db.files().refused(db).get(path) {
+        Some(refusal) => format!("`{path}` is not read: {refusal}"),
+        None => format!("no file `{path}` in the workspace"),
     }
 }

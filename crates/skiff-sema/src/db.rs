@@ -30,6 +30,10 @@ pub struct Files {
     /// `skiff.toml` at the workspace root, if there is one.
     #[returns(copy)]
     pub config: Option<SourceFile>,
+    /// Files that exist but were not read, and why (see [`crate::load`]): the checker says so
+    /// where they are named.
+    #[returns(ref)]
+    pub refused: BTreeMap<String, crate::load::Refusal>,
 }
 
 #[salsa::db]
@@ -61,7 +65,7 @@ impl RootDatabase {
 
     fn from_storage(storage: salsa::Storage<Self>) -> Self {
         let mut db = RootDatabase { storage, files: None };
-        db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new(), None));
+        db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new(), None, BTreeMap::new()));
         db
     }
 

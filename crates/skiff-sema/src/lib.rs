@@ -5,9 +5,11 @@
 //! resolution across files, type checking, and Kubernetes bodies written in skiff ([`body`]:
 //! checking them against the schema and the value rules of `skiff-k8s`, and lowering them to
 //! merge patches). `skiff-k8s` knows Kubernetes and no skiff syntax; this crate maps its
-//! findings' origins back to spans. It does no IO: the CLI and the language server read files and set
-//! [`SourceFile`] inputs through [`Workspace`]. It is not for presentation: diagnostics are
-//! plain values with byte spans; rendering them (ariadne, JSON, LSP) happens in front ends.
+//! findings' origins back to spans. It does no IO: [`load`] decides what to read and how (the
+//! workspace root, the walk, `skiff.toml`, imports and templates, which paths are safe to read)
+//! over a [`load::FileSystem`] that the front ends implement on the disk (`skiff-disk`). It is
+//! not for presentation: diagnostics are plain values with byte spans; rendering them
+//! (ariadne, JSON, LSP) happens in front ends.
 //!
 //! Incrementality rests on one rule: what a semantic query compares holds no positions. See
 //! [`items`] for how items get identities and relative trees.
@@ -28,6 +30,7 @@ pub mod explain;
 pub mod fixture;
 pub mod inputs;
 pub mod items;
+pub mod load;
 pub mod pod;
 mod resolve;
 pub mod task_fields;

@@ -4,6 +4,7 @@ use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
 use crate::diagnostics::file_diagnostics;
 use crate::items::{Signature, item_tree};
+use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
 use skiff_syntax::Diagnostic;
@@ -90,6 +91,21 @@ impl Workspace {
         } else {
             template.rsplit_once(':').map(|(path, _)| vec![(path.to_string(), false)]).unwrap_or_default()
         }
+    }
+
+    /// Remembers that the file at `path` exists but was not read, and why; `None` forgets it.
+    pub fn set_refused(&mut self, path: &str, refusal: Option<Refusal>) {
+        let files = self.db.files();
+        let known = files.refused(&self.db).get(path);
+        if known == refusal.as_ref() {
+            return;
+        }
+        let mut map = files.refused(&self.db).clone();
+        match refusal {
+            Some(refusal) => map.insert(path.to_string(), refusal),
+            None => map.remove(path),
+        };
+        files.set_refused(&mut self.db).to(map);
     }
 
     pub fn remove_file(&mut self, path: &str) {

@@ -5,6 +5,7 @@ use super::{Checker, Sink};
 use crate::codes;
 use crate::db::Db;
 use crate::items::{ItemId, file_items, item_ast};
+use crate::load::refused_diagnostic;
 use crate::resolve::{ImportPathError, import_cycles, import_target, resolve_import_path};
 use skiff_k8s::names::suggest;
 use skiff_syntax::ast::*;
@@ -89,6 +90,10 @@ impl<'db> Checker<'db> {
             }
             Ok(key) => {
                 let Some(target) = import_target(db, self.file, &import.path.value) else {
+                    if let Some(refusal) = db.files().refused(db).get(&key) {
+                        sink.push(refused_diagnostic(&key, refusal, span, codes::UNRESOLVED_IMPORT));
+                        return;
+                    }
                     let known: Vec<&str> = db.files().skiff_files(db).keys().map(String::as_str).collect();
                     let mut diagnostic =
                         Diagnostic::new(codes::UNRESOLVED_IMPORT, span, format!("no file `{key}` in the workspace"));

@@ -4,6 +4,7 @@
 use super::{Checker, Sink};
 use crate::codes;
 use crate::items::{ItemId, ItemTag, Signature};
+use crate::load::refused_diagnostic;
 use crate::resolve::{ImportPathError, Resolution, resolve_import_path, resolve_path};
 use skiff_k8s::BodyShape;
 use skiff_syntax::Diagnostic;
@@ -66,9 +67,10 @@ impl<'db> Checker<'db> {
                     sink.push(Diagnostic::new(codes::INVALID_TEMPLATE_FILE, path.span, format!("{place}: {message}")));
                 }
             }
-            Ok(key) => {
-                sink.push(Diagnostic::new(codes::MISSING_FILE, path.span, format!("no file `{key}` in the workspace")))
-            }
+            Ok(key) => sink.push(match db.files().refused(db).get(&key) {
+                Some(refusal) => refused_diagnostic(&key, refusal, path.span, codes::MISSING_FILE),
+                None => Diagnostic::new(codes::MISSING_FILE, path.span, format!("no file `{key}` in the workspace")),
+            }),
             Err(ImportPathError::EscapesWorkspace) => {
                 sink.push(Diagnostic::new(codes::IMPORT_ESCAPES_WORKSPACE, path.span, "this path leaves the workspace"))
             }
