@@ -202,7 +202,7 @@ impl<'a> Cx<'a> {
         let mut out: Vec<CompletionItem> = ["pod_template", "retries", "timeout"]
             .iter()
             .map(|k| {
-                let (ty, doc) = crate::hover::skiff_field_doc(k).unwrap_or_default();
+                let (ty, doc) = crate::render::skiff_field_doc(k).unwrap_or_default();
                 self.item(k.to_string(), CompletionKind::Field, Some(ty.to_string()), Some(doc.to_string()))
             })
             .collect();
@@ -288,7 +288,7 @@ impl<'a> Cx<'a> {
             let mut out = self.fields(ctx.shape, &ctx.path_strs());
             if ctx.allows_skiff_fields() {
                 for name in TASK_SKIFF_FIELDS {
-                    let (ty, doc) = crate::hover::skiff_field_doc(name).unwrap_or_default();
+                    let (ty, doc) = crate::render::skiff_field_doc(name).unwrap_or_default();
                     out.push(self.item(name.to_string(), CompletionKind::Field, Some(ty.into()), Some(doc.into())));
                 }
             }

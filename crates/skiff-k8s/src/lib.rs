@@ -9,8 +9,9 @@
 //!
 //! It is not for: salsa or any incremental machinery, IO of any kind, resolving files, imports
 //! or names (a reference value is left to the semantic layer), or choosing a Kubernetes version
-//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance lives
-//! in [`merge`].
+//! (binaries pick k8s-openapi's version feature). The strategic merge engine with provenance, and
+//! what one tree changed against another, live in [`merge`]; the one YAML writer (plain, or with
+//! a note per line) in [`yaml`].
 
 pub mod check;
 pub mod duration;

@@ -594,4 +594,32 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
             pod.errors.push(error);
         }
     }
+    compile_skiff_fields(pod);
+}
+
+/// What the compiler makes of `retries` and `timeout`: the `skiff.dev/retries` annotation and
+/// `activeDeadlineSeconds`, written into the tree with the origin of the field, so that the pod
+/// `skiff build` prints and the one `skiff explain` and hover show are the same tree. A node's
+/// pod starts as its task's and may set either again: the last one written wins. `metadata`
+/// comes first, as in a manifest, whichever layer made it.
+fn compile_skiff_fields(pod: &mut EffectivePod<'_>) {
+    let Some(Patch(tree)) = &mut pod.tree else { return };
+    let Value::Map(root) = &mut tree.value else { return };
+    if let Some((retries, origin)) = pod.retries {
+        let metadata = root.entry(SmolStr::new_static("metadata")).or_insert_with(|| Node::map(origin));
+        if let Value::Map(metadata) = &mut metadata.value {
+            let annotations = metadata.entry(SmolStr::new_static("annotations")).or_insert_with(|| Node::map(origin));
+            if let Value::Map(annotations) = &mut annotations.value {
+                annotations.insert(SmolStr::new_static("skiff.dev/retries"), Node::string(retries.to_string(), origin));
+            }
+        }
+    }
+    if let Some((seconds, origin)) = pod.timeout
+        && let Some(Value::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
+    {
+        spec.insert(SmolStr::new_static("activeDeadlineSeconds"), Node::new(Value::Int(seconds), origin));
+    }
+    if let Some(at) = root.get_index_of("metadata") {
+        root.move_index(at, 0);
+    }
 }

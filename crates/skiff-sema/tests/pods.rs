@@ -8,8 +8,7 @@ mod common;
 
 use common::fixtures;
 use skiff_sema::compile::{self, BuildOptions};
-use skiff_sema::explain::{explain_pod, render_plain};
-use skiff_sema::pod::node_pod;
+use skiff_sema::explain::{NodeId, explain_lines, explain_node, render_plain};
 use skiff_sema::{Workspace, fixture};
 use std::fmt::Write;
 
@@ -29,9 +28,10 @@ fn every_node_merges_as_its_fixture_says() {
         for workflow in compile::workflows(db) {
             for (index, binding) in compile::bindings(db, workflow).iter().enumerate() {
                 let _ = writeln!(rendered, "== {}.{}", workflow.name(db), binding.name.text);
-                let pod = node_pod(db, workflow, index as u32).expect("a node that calls a task");
-                rendered.push_str(&render_plain(&explain_pod(db, &pod)));
-                for error in &pod.errors {
+                let node = NodeId { workflow, binding: index as u32 };
+                let explained = explain_node(db, node).expect("a node that calls a task");
+                rendered.push_str(&render_plain(&explain_lines(db, &explained)));
+                for error in explained.errors() {
                     let _ = writeln!(rendered, "error[{}] {}", error.code, error.message);
                 }
             }
