@@ -13,6 +13,9 @@ const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The fuzz targets of `fuzz/`, each run for a bounded time by the `fuzz` stage.
 const FUZZ_TARGETS: &[&str] = &["parse", "fmt", "check", "compile", "patch"];
 
+/// The most the release `skiff` binary may weigh, in MB (README: Install).
+const RELEASE_SIZE_LIMIT_MB: u64 = 25;
+
 /// The tree-sitter CLI version the committed `grammar/src/` was generated with.
 const TREE_SITTER_VERSION: &str = "0.27.1";
 
@@ -66,6 +69,8 @@ fn test(root: &Path) -> ExitCode {
     };
 
     run("format", &|| cargo(root, &["fmt", "--all", "--check"]));
+    // The workspace lints of Cargo.toml, and clippy's defaults, as errors.
+    run("clippy", &|| cargo(root, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]));
     run("rust tests", &|| {
         if has_nextest(root) {
             cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])
@@ -88,6 +93,20 @@ fn test(root: &Path) -> ExitCode {
         let skiff = build_skiff(root)?;
         let script = root.join("tests/manifests/check_manifests.py");
         status(Command::new(python).arg(script).arg(skiff).arg(root.join("examples")))
+    });
+    run("config schema", &|| {
+        // The committed JSON Schema of skiff.toml, read by a JSON Schema validator as editors do,
+        // must accept and refuse exactly what `skiff check` does.
+        let python = install_manifest_checkers(root)?;
+        let skiff = build_skiff(root)?;
+        let script = root.join("tests/schema/check_config_schema.py");
+        let schema = root.join("editors/vscode/schemas/skiff.toml.json");
+        status(Command::new(python).arg(script).arg(skiff).arg(schema).arg(root.join("examples")))
+    });
+    run("completions", &|| {
+        // Each shell's completion script through that shell's own syntax check.
+        let skiff = build_skiff(root)?;
+        status(Command::new("bash").arg(root.join("tests/completions/check.sh")).arg(skiff).current_dir(root))
     });
     run("grammar", &|| {
         let tree_sitter = install_tree_sitter(root)?;
@@ -120,6 +139,19 @@ fn test(root: &Path) -> ExitCode {
         let test =
             ["test", "--workspace", "--features", "skiff-k8s/oracle", "--test", "kubectl_oracle", "--", "--nocapture"];
         status(Command::new(cargo).args(test).env("SKIFF_KUBECTL", kubectl).current_dir(root))
+    });
+
+    run("release size", &|| {
+        // What `cargo install --path crates/skiff-cli` gives a user: it must stay small.
+        cargo(root, &["build", "--release", "--quiet", "--bin", "skiff"])?;
+        let binary = root.join("target/release/skiff");
+        let bytes = std::fs::metadata(&binary).map_err(|e| format!("{}: {e}", binary.display()))?.len();
+        let mb = bytes as f64 / 1_000_000.0;
+        println!("target/release/skiff: {mb:.1} MB (limit {RELEASE_SIZE_LIMIT_MB} MB)");
+        if mb > RELEASE_SIZE_LIMIT_MB as f64 {
+            return Err(format!("the release binary is {mb:.1} MB, over the {RELEASE_SIZE_LIMIT_MB} MB limit"));
+        }
+        Ok(())
     });
 
     run("fuzz", &|| fuzz(root));
@@ -185,10 +217,11 @@ fn venv_python(root: &Path) -> Result<PathBuf, String> {
     Ok(python)
 }
 
-/// Installs the pinned checkers of compiled manifests into `.venv/` (pip skips what is there).
+/// Installs the pinned checkers of compiled manifests and of the skiff.toml schema into `.venv/`
+/// (pip skips what is there).
 fn install_manifest_checkers(root: &Path) -> Result<PathBuf, String> {
     let python = venv_python(root)?;
-    let packages = ["kubernetes-validate==1.37.0", "pyyaml==6.0.3"];
+    let packages = ["kubernetes-validate==1.37.0", "pyyaml==6.0.3", "jsonschema==4.25.1"];
     status(Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(packages).current_dir(root))?;
     Ok(python)
 }

@@ -16,6 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     // As `skiff` does (skiff-cli's `no_huge_pages`), so that in-process figures match it.
     #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flags.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);

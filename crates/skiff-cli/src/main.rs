@@ -7,10 +7,11 @@
 mod build;
 mod files;
 mod fmt;
+mod init;
 mod patch;
 mod report;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "skiff", version, about = "A typed workflow language for Kubernetes")]
+#[command(name = "skiff", version = VERSION, about = "A typed workflow language for Kubernetes")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,6 +56,20 @@ enum Command {
     },
     /// Run the language server on stdin and stdout (for editors).
     Lsp,
+    /// Make a new workspace that checks and builds as it is (never overwrites a file).
+    Init {
+        #[command(flatten)]
+        args: init::InitArgs,
+    },
+    /// Print the completion script for a shell (`skiff completions bash > ~/.local/share/bash-completion/completions/skiff`).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `skiff man > ~/.local/share/man/man1/skiff.1`.
+    Man,
+    /// Print the JSON Schema of `skiff.toml`, for editors that complete TOML from one.
+    Schema,
 }
 
 #[derive(clap::Args)]
@@ -88,6 +103,9 @@ pub enum Deny {
     Warnings,
 }
 
+/// The version and the commit it was built from (`build.rs`), as `skiff --version` prints it.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SKIFF_BUILD_COMMIT"), ")");
+
 /// Exit code 2: the command could not run as asked (usage or IO).
 const EXIT_USAGE: u8 = 2;
 
@@ -101,6 +119,44 @@ fn main() -> ExitCode {
         Command::Patch { args } => patch::run(args),
         Command::Lsp => skiff_lsp::run(),
         Command::Fmt { args } => fmt::run(args),
+        Command::Init { args } => init::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "skiff", &mut script);
+            print_out(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print_out(&page),
+                Err(error) => {
+                    eprintln!("error: cannot make the manual page: {error}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+        Command::Schema => match serde_json::to_string_pretty(&skiff_sema::config_json_schema()) {
+            Ok(text) => print_out(format!("{text}\n").as_bytes()),
+            Err(error) => {
+                eprintln!("error: cannot print the schema: {error}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
+
+/// Writes a generated text to stdout; a reader that stopped early (`| head`) is not an error,
+/// any other write error is (exit 2), never a panic.
+fn print_out(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot write to stdout: {error}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 
@@ -110,6 +166,7 @@ fn main() -> ExitCode {
 /// another tool had run (BENCHMARKS.md). Small pages cost a few more faults, every time alike.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flags.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);

@@ -30,17 +30,60 @@ pub enum DefaultTemplate {
     Yaml { path: String },
 }
 
-#[derive(Deserialize)]
+/// `skiff.toml`, as it is read. Its JSON Schema ([`config_json_schema`]) is derived from these
+/// types, so what editors complete and what skiff accepts cannot drift apart; the doc comments
+/// are the descriptions editors show.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "skiff.toml",
+    description = "The project file of a skiff workspace: its directory is the workspace root."
+)]
 struct RawConfig {
+    /// Defaults for every workflow of the workspace.
+    // TOML has no null: the schema says "a table", and `default` makes it optional.
+    #[serde(default)]
+    #[schemars(with = "RawDefaults")]
     defaults: Option<RawDefaults>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDefaults {
+    /// The project default template, the layer every task's pod starts from: a template in a
+    /// skiff file, written `"path/to/file.skiff:template_name"`, or a Kubernetes `PodTemplate`
+    /// YAML file, `"path/to/template.yaml"`; relative to `skiff.toml`.
+    #[serde(default)]
+    #[schemars(with = "String", regex(pattern = r"^(.+\.skiff:[A-Za-z_][A-Za-z0-9_]*|.+\.ya?ml)$"))]
     pod_template: Option<Spanned<String>>,
+    /// The namespace of every compiled Pod (a DNS-1123 label). Without it, Pods carry no
+    /// namespace and `kubectl apply -n` decides.
+    #[serde(default)]
+    #[schemars(with = "String", length(max = 63), regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))]
     namespace: Option<Spanned<String>>,
+}
+
+/// The JSON Schema of `skiff.toml` (draft 2020-12), for editors that complete and check TOML
+/// from one (taplo, Even Better TOML). The committed copy is `editors/vscode/schemas/skiff.toml.json`.
+pub fn config_json_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(RawConfig).to_value();
+    drop_null_defaults(&mut schema);
+    schema
+}
+
+/// `#[serde(default)]` on an `Option` shows as `"default": null`, which TOML cannot write and a
+/// string-typed property contradicts: an absent key is the default.
+fn drop_null_defaults(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(object) => {
+            if object.get("default").is_some_and(serde_json::Value::is_null) {
+                object.remove("default");
+            }
+            object.values_mut().for_each(drop_null_defaults);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
 }
 
 /// The configuration and the problems found in `skiff.toml` (spans in that file).

@@ -25,7 +25,7 @@ pub mod types;
 mod workspace;
 
 pub use check::{ItemDiagnostic, TASK_SKIFF_FIELDS, check_item, item_references, pod_diagnostics};
-pub use config::{DefaultTemplate, ProjectConfig, project_config};
+pub use config::{DefaultTemplate, ProjectConfig, config_json_schema, project_config};
 pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
 pub use diagnostics::{file_diagnostics, parse_diagnostics};
 pub use resolve::{Resolution, import_cycles, resolve_import_path, resolve_path};

@@ -77,6 +77,7 @@ pub struct Patch<'db>(pub Tree<'db>);
 // SAFETY: a `Tree` is owned data whose only database-lifetime parts are `Origin`s, which are
 // `SalsaValue` (interned ids and inputs); the derive cannot see through `Node<O>`, a type of a
 // crate that knows nothing of salsa.
+#[allow(unsafe_code)]
 unsafe impl salsa::SalsaValue for Patch<'_> {}
 
 /// Something that stops a pod from being built, at the place that causes it.
