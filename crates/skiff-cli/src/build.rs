@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use skiff_k8s::yaml::render_noted;
 use skiff_sema::compile::{self, BuildError, BuildOptions};
 use skiff_sema::explain::{self, ExplainLine};
 
@@ -228,40 +229,34 @@ fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Form
 }
 
 pub fn run_explain(args: ExplainArgs) -> ExitCode {
-    let Some((workflow_name, binding_name)) = args.node.split_once('.') else {
-        eprintln!("error: `{}`: name a node as WORKFLOW.BINDING, as in `my_workflow.m2`", args.node);
+    // A name that cannot be a node is said before anything is read.
+    if let Err(error) = explain::split_node_name(&args.node) {
+        eprintln!("error: {error}");
         return ExitCode::from(EXIT_USAGE);
-    };
+    }
     let loaded = match load_checked(&args.paths, &args.output) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let db = &loaded.workspace.db;
-    let workflows = compile::workflows(db);
-    let Some(workflow) = workflows.iter().copied().find(|w| w.name(db) == workflow_name) else {
-        let names: Vec<&str> = workflows.iter().map(|w| w.name(db).as_str()).collect();
-        eprintln!("error: no workflow named `{workflow_name}`{}", hint(workflow_name, &names));
-        return ExitCode::from(EXIT_USAGE);
+    let node = match explain::node_by_name(db, &args.node) {
+        Ok(node) => node,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
-    let bindings = compile::bindings(db, workflow);
-    let Some(index) = bindings.iter().position(|b| b.name.text == binding_name) else {
-        let names: Vec<&str> = bindings.iter().map(|b| b.name.text.as_str()).collect();
-        eprintln!("error: workflow `{workflow_name}` has no binding `{binding_name}`{}", hint(binding_name, &names));
-        return ExitCode::from(EXIT_USAGE);
-    };
-    let Some(pod) = skiff_sema::pod::node_pod(db, workflow, index as u32) else {
+    let Some(explained) = explain::explain_node(db, node) else {
         eprintln!("error: `{}` does not call a task", args.node);
         return ExitCode::from(1);
     };
-    let task = skiff_sema::pod::node_task(db, workflow, index as u32).map(|(t, _)| t.name(db).to_string());
-    let lines = explain::explain_pod(db, &pod);
     let color = match args.output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let header = format!("# {}: task {}\n", args.node, task.unwrap_or_default());
-    let text = header + &render(&loaded, &lines, color);
+    let header = format!("# {}: task {}\n", args.node, explained.task.name(db));
+    let text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
         && error.kind() != std::io::ErrorKind::BrokenPipe
@@ -272,18 +267,10 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn hint(name: &str, known: &[&str]) -> String {
-    match skiff_k8s::names::suggest(name, known.iter().copied()) {
-        Some(near) => format!("; did you mean `{near}`?"),
-        None if known.is_empty() => String::new(),
-        None => format!(" (there are: {})", known.join(", ")),
-    }
-}
-
 /// The lines with their notes aligned, file paths as the user wrote them, notes dimmed and
 /// layers colored on a terminal.
 fn render(loaded: &Loaded, lines: &[ExplainLine], color: bool) -> String {
-    explain::render(lines, |note| {
+    render_noted(lines, |note| {
         let place = note.at.as_ref().map(|(file, line)| format!(" ({}:{line})", loaded.display_path(file)));
         let place = place.unwrap_or_default();
         if color {

@@ -1,5 +1,6 @@
 //! What a name under the cursor stands for, where that is defined, and every place that names
-//! it: the shared core of go to definition, references, rename and highlighting.
+//! it: the shared core of go to definition, references, rename, symbols and hover. The
+//! features depend on this module (and on `locate` and `render`), never on each other.
 
 use crate::locate::{self, Hit, ItemAt, Located, RefRole};
 use crate::{FileRange, file};
@@ -7,6 +8,43 @@ use skiff_sema::items::{ItemId, ItemTag, file_items, item_tree};
 use skiff_sema::{Db, Resolution, SourceFile, parse, resolve_path};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
+
+/// What a definition is, for outlines and jump targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    Import,
+    Template,
+    Task,
+    Workflow,
+    Parameter,
+    Binding,
+    /// A field of a body (`nodeSelector`, `resources`).
+    Field,
+    File,
+}
+
+impl SymbolKind {
+    pub(crate) fn of_tag(tag: ItemTag) -> SymbolKind {
+        match tag {
+            ItemTag::Import => SymbolKind::Import,
+            ItemTag::Template => SymbolKind::Template,
+            ItemTag::Task => SymbolKind::Task,
+            ItemTag::Workflow => SymbolKind::Workflow,
+        }
+    }
+}
+
+/// A place to jump to: the whole definition and the name within it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavTarget {
+    pub path: String,
+    /// The whole definition (an item from its keyword to its end).
+    pub full_span: Span,
+    /// The name, where the cursor lands.
+    pub focus_span: Span,
+    pub name: String,
+    pub kind: SymbolKind,
+}
 
 /// Something with a name that can be defined and referred to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -355,4 +393,15 @@ pub(crate) fn alias_target(db: &dyn Db, file: SourceFile, alias: &str) -> Option
         }
         _ => None,
     }
+}
+
+pub(crate) fn nav_target(db: &dyn Db, def: &Def<'_>) -> Option<NavTarget> {
+    let (range, focus) = definition_range(db, def)?;
+    let (name, kind) = match def {
+        Def::Item(item) => (item.name(db).to_string(), SymbolKind::of_tag(item.tag(db))),
+        Def::Param { name, .. } => (name.to_string(), SymbolKind::Parameter),
+        Def::Binding { name, .. } => (name.to_string(), SymbolKind::Binding),
+        Def::File(file) => (file.path(db).clone(), SymbolKind::File),
+    };
+    Some(NavTarget { path: range.path, full_span: range.span, focus_span: focus, name, kind })
 }

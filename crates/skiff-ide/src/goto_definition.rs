@@ -2,37 +2,12 @@
 //! bindings, and the file an import names).
 
 use crate::FilePosition;
-use crate::defs::{self, Def};
-use crate::symbols::SymbolKind;
+use crate::defs::{self, NavTarget, nav_target};
 use skiff_sema::Db;
-use skiff_syntax::Span;
-
-/// A place to jump to: the whole definition and the name within it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NavTarget {
-    pub path: String,
-    /// The whole definition (an item from its keyword to its end).
-    pub full_span: Span,
-    /// The name, where the cursor lands.
-    pub focus_span: Span,
-    pub name: String,
-    pub kind: SymbolKind,
-}
 
 pub(crate) fn goto_definition(db: &dyn Db, position: &FilePosition) -> Vec<NavTarget> {
     let Some((def, _)) = defs::def_at(db, &position.path, position.offset) else { return Vec::new() };
     nav_target(db, &def).into_iter().collect()
-}
-
-pub(crate) fn nav_target(db: &dyn Db, def: &Def<'_>) -> Option<NavTarget> {
-    let (range, focus) = defs::definition_range(db, def)?;
-    let (name, kind) = match def {
-        Def::Item(item) => (item.name(db).to_string(), SymbolKind::of_tag(item.tag(db))),
-        Def::Param { name, .. } => (name.to_string(), SymbolKind::Parameter),
-        Def::Binding { name, .. } => (name.to_string(), SymbolKind::Binding),
-        Def::File(file) => (file.path(db).clone(), SymbolKind::File),
-    };
-    Some(NavTarget { path: range.path, full_span: range.span, focus_span: focus, name, kind })
 }
 
 #[cfg(test)]

@@ -8,17 +8,16 @@
 //! - a unit literal: its value (`8Gi = 8589934592 bytes`, `2h = 7200 seconds`).
 
 use crate::defs::{self, Def};
-use crate::locate::{self, BodyCtx, Hit, ItemAt, Located, RefRole, is_skiff_field};
-use crate::symbols::{param_text, signature_text};
+use crate::locate::{self, BodyCtx, Hit, Located, RefRole, is_skiff_field};
+use crate::render::{param_text, signature_text};
 use crate::{FilePosition, file};
-use skiff_k8s::merge::{Node, Value as MergeValue};
-use skiff_k8s::yaml::scalar as scalar_text;
+use skiff_k8s::merge::{Change, ChangeKind};
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
-use skiff_sema::explain::{explain_pod, render_plain};
+use skiff_sema::explain::{explain_lines, explain_node, node_at, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
-use skiff_sema::pod::{node_pod, task_pod};
+use skiff_sema::pod::template_chain;
 use skiff_sema::task_fields::TaskField;
-use skiff_sema::{Db, Resolution, SourceFile, parse, resolve_path};
+use skiff_sema::{Db, SourceFile, parse};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
 
@@ -40,11 +39,11 @@ pub(crate) fn hover(db: &dyn Db, position: &FilePosition) -> Option<Hover> {
 
 fn hover_at(db: &dyn Db, file: SourceFile, located: &Located<'_>) -> Option<(String, Span)> {
     match &located.hit {
-        Hit::Override { binding, clause } => Some((call_hover(db, file, located.item, binding)?, clause.span)),
-        Hit::Binding(binding) => Some((call_hover(db, file, located.item, binding)?, binding.name.span)),
+        Hit::Override { binding, clause } => Some((call_hover(db, file, binding)?, clause.span)),
+        Hit::Binding(binding) => Some((call_hover(db, file, binding)?, binding.name.span)),
         Hit::ItemRef { path, segment, role: RefRole::Callee } if *segment + 1 == path.segments.len() => {
             let binding = binding_of_call(located.item.ast, path)?;
-            Some((call_hover(db, file, located.item, binding)?, path.segments[*segment].span))
+            Some((call_hover(db, file, binding)?, path.segments[*segment].span))
         }
         Hit::FieldKey { ctx, field } => Some((field_hover(ctx, &field.key.name.text)?, field.key.span)),
         Hit::FieldValue { ctx, value } => Some((value_hover(Some(ctx), value)?, value.span)),
@@ -72,123 +71,55 @@ fn binding_of_call<'a>(item: &'a Item, path: &Path) -> Option<&'a Let> {
 /// Hover on a call, its binding or one of its overrides: the pod this node runs, as YAML with
 /// each value's origin, and what the call's overrides changed against the task's own pod.
 ///
-/// Both come from the compiler's queries (`skiff_sema::pod::node_pod` and `task_pod`, rendered
-/// by `skiff_sema::explain`, the same lines `skiff explain` prints): what the editor shows is what
+/// Both are the compiler's own answer (`skiff_sema::explain::explain_node`, the one
+/// `skiff explain` prints and `skiff build` compiles): what the editor shows is what
 /// `skiff build` writes.
-pub(crate) fn call_hover(db: &dyn Db, file: SourceFile, item: ItemAt<'_>, binding: &Let) -> Option<String> {
-    let task = defs::callee(db, file, &binding.call)?;
-    let workflow = item.id(db, file)?;
-    let ItemKind::Workflow(ast) = &item.ast.kind else { return None };
-    let index = ast
-        .body
-        .iter()
-        .filter(|s| matches!(s, Stmt::Let(_)))
-        .position(|s| matches!(s, Stmt::Let(b) if std::ptr::eq(b, binding)))?;
+fn call_hover(db: &dyn Db, file: SourceFile, binding: &Let) -> Option<String> {
+    let node = node_at(db, file, binding.span.start)?;
+    let explained = explain_node(db, node)?;
     let mut out = format!(
         "```skiff\nlet {} = {}(…)\n```\nThe pod of `{}.{}`",
         binding.name.text,
         binding.call.callee.to_dotted(),
-        workflow.name(db),
+        node.workflow.name(db),
         binding.name.text
     );
+    let task = explained.task.name(db);
     match binding.overrides.len() {
-        0 => out.push_str(&format!(": task `{}`, no overrides.", task.name(db))),
-        1 => out.push_str(&format!(": task `{}` with 1 override.", task.name(db))),
-        n => out.push_str(&format!(": task `{}` with {n} overrides, applied in order.", task.name(db))),
+        0 => out.push_str(&format!(": task `{task}`, no overrides.")),
+        1 => out.push_str(&format!(": task `{task}` with 1 override.")),
+        n => out.push_str(&format!(": task `{task}` with {n} overrides, applied in order.")),
     }
-    let Some(pod) = node_pod(db, workflow, index as u32) else { return Some(out) };
-    for error in &pod.errors {
+    for error in explained.errors() {
         out.push_str(&format!("\n\n**error**: {}", error.message));
     }
-    let lines = explain_pod(db, &pod);
+    let lines = explain_lines(db, &explained);
     if !lines.is_empty() {
         out.push_str("\n\n```yaml\n");
         out.push_str(&render_plain(&lines));
         out.push_str("```");
     }
     if !binding.overrides.is_empty() {
-        let own = task_pod(db, task);
-        let changes = diff(own.tree.as_ref().map(|p| &p.0), pod.tree.as_ref().map(|p| &p.0));
+        let changes = explained.changes();
         if changes.is_empty() {
             out.push_str("\n\nThe overrides change nothing in the task's own pod.");
         } else {
             out.push_str("\n\nChanged by the overrides, against the task's own pod:\n");
-            for change in changes {
-                out.push_str(&format!("\n- {change}"));
+            for change in &changes {
+                out.push_str(&format!("\n- {}", change_text(change)));
             }
         }
     }
     Some(out)
 }
 
-/// The leaves that differ between two pods, as `path: old → new`.
-fn diff<O>(before: Option<&Node<O>>, after: Option<&Node<O>>) -> Vec<String> {
-    let (mut old, mut new) = (Vec::new(), Vec::new());
-    if let Some(tree) = before {
-        leaves(tree, &mut String::new(), &mut old);
-    }
-    if let Some(tree) = after {
-        leaves(tree, &mut String::new(), &mut new);
-    }
-    let old_map: std::collections::HashMap<&str, &str> = old.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
-    let new_map: std::collections::HashMap<&str, &str> = new.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
-    let mut out = Vec::new();
-    for (path, value) in &new {
-        match old_map.get(path.as_str()) {
-            Some(before) if before == value => {}
-            Some(before) => out.push(format!("`{}`: `{before}` → `{value}`", display_path(path))),
-            None => out.push(format!("`{}`: added `{value}`", display_path(path))),
-        }
-    }
-    for (path, value) in &old {
-        if !new_map.contains_key(path.as_str()) {
-            out.push(format!("`{}`: removed `{value}`", display_path(path)));
-        }
-    }
-    out
-}
-
-/// `spec.nodeSelector.gpu-type` shows as `nodeSelector.gpu-type`, as it is written in skiff.
-fn display_path(path: &str) -> &str {
-    path.strip_prefix("spec.").unwrap_or(path)
-}
-
-/// Every scalar of a tree with its path; list elements with a `name` are named by it.
-fn leaves<O>(node: &Node<O>, path: &mut String, out: &mut Vec<(String, String)>) {
-    match &node.value {
-        MergeValue::Map(entries) => {
-            if entries.is_empty() {
-                out.push((path.clone(), "{}".into()));
-            }
-            for (key, value) in entries {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-                leaves(value, path, out);
-                path.truncate(len);
-            }
-        }
-        MergeValue::List(items) => {
-            if items.is_empty() {
-                out.push((path.clone(), "[]".into()));
-            }
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                match item.as_map().and_then(|m| m.get("name")).and_then(|n| n.as_str()) {
-                    Some(name) => path.push_str(&format!("[{name}]")),
-                    None => path.push_str(&format!("[{i}]")),
-                }
-                leaves(item, path, out);
-                path.truncate(len);
-            }
-        }
-        MergeValue::Null => out.push((path.clone(), "null".into())),
-        MergeValue::Bool(b) => out.push((path.clone(), b.to_string())),
-        MergeValue::Int(n) => out.push((path.clone(), n.to_string())),
-        MergeValue::Float(x) => out.push((path.clone(), x.to_string())),
-        MergeValue::String(text) => out.push((path.clone(), scalar_text(text))),
+/// `` `nodeSelector.gpu-type`: `v100` → `a100` ``; `spec.` is left out, as in skiff.
+fn change_text<O>(change: &Change<O>) -> String {
+    let path = change.path.strip_prefix("spec.").unwrap_or(&change.path);
+    match &change.kind {
+        ChangeKind::Changed { old, new, .. } => format!("`{path}`: `{old}` → `{new}`"),
+        ChangeKind::Added { new, .. } => format!("`{path}`: added `{new}`"),
+        ChangeKind::Removed { old } => format!("`{path}`: removed `{old}`"),
     }
 }
 
@@ -267,22 +198,8 @@ pub(crate) fn item_hover(db: &dyn Db, item: ItemId<'_>) -> Option<String> {
 
 /// The template's body and those it extends, root first: the layers its pod is made of.
 fn template_body(db: &dyn Db, item: ItemId<'_>) -> String {
-    let mut chain = vec![item];
-    let mut current = item;
-    while chain.len() < 32 {
-        let Some(Signature::Template { extends: Some(parent), .. }) = current.summary(db).map(|s| &s.signature) else {
-            break;
-        };
-        match resolve_path(db, current.file(db), parent) {
-            Resolution::Item(next) if next.tag(db) == ItemTag::Template && !chain.contains(&next) => {
-                chain.push(next);
-                current = next;
-            }
-            _ => break,
-        }
-    }
     let mut out = String::new();
-    for layer in chain.iter().rev() {
+    for layer in template_chain(db, item) {
         let Some(ast) = defs::item_syntax(db, *layer) else { continue };
         let ItemKind::Template(t) = &ast.kind else { continue };
         let text = layer.file(db).text(db);
@@ -399,22 +316,6 @@ fn duration_text(text: &str) -> Option<String> {
         format!("{} seconds", nanos as f64 / 1e9)
     };
     Some(format!("`{text}` = {shown}"))
-}
-
-/// A literal value as written, for signatures (`10`, `"x"`, `8Gi`).
-pub(crate) fn value_text(value: &Value) -> String {
-    match &value.kind {
-        ValueKind::Str(s) => skiff_syntax::literal::quote(s),
-        ValueKind::Int(n) => n.to_string(),
-        ValueKind::Float(x) => x.to_string(),
-        ValueKind::Unit(u) => u.clone(),
-        ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Null => "null".into(),
-        ValueKind::Ref(p) => p.to_dotted(),
-        ValueKind::Object(_) => "{…}".into(),
-        ValueKind::List(_) => "[…]".into(),
-        ValueKind::Error => "…".into(),
-    }
 }
 
 #[cfg(test)]

@@ -53,7 +53,9 @@ pub(crate) fn inlay_hints(db: &dyn Db, range: &FileRange) -> Vec<InlayHint> {
                 .params
                 .iter()
                 .filter(|p| !call.args.iter().any(|a| a.name.text == p.name.text))
-                .filter_map(|p| p.default.as_ref().map(|d| format!("{}: {}", p.name.text, crate::hover::value_text(d))))
+                .filter_map(|p| {
+                    p.default.as_ref().map(|d| format!("{}: {}", p.name.text, crate::render::value_text(d)))
+                })
                 .collect();
             if !defaults.is_empty() {
                 let separator = if call.args.is_empty() { "" } else { ", " };

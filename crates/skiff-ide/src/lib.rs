@@ -29,6 +29,7 @@ mod inlay_hints;
 mod locate;
 mod references;
 mod rename;
+mod render;
 mod semantic_tokens;
 mod signature_help;
 mod symbols;
@@ -39,7 +40,7 @@ use std::panic::AssertUnwindSafe;
 
 pub use code_actions::CodeAction;
 pub use completion::{CompletionItem, CompletionKind};
-pub use goto_definition::NavTarget;
+pub use defs::{NavTarget, SymbolKind};
 pub use hover::Hover;
 pub use inlay_hints::{InlayHint, InlayKind};
 pub use rename::RenameError;
@@ -49,7 +50,7 @@ pub use signature_help::SignatureHelp;
 /// The workspace loader, for front ends that read files (they give it a file system).
 pub use skiff_sema::load;
 pub use skiff_sema::{Diagnostic, Fix, Label, Severity, Span, TextEdit};
-pub use symbols::{Symbol, SymbolKind};
+pub use symbols::Symbol;
 
 /// The result of a query that an edit may cancel.
 pub type Cancellable<T> = Result<T, Cancelled>;

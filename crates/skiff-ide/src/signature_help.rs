@@ -1,7 +1,7 @@
 //! Signature help inside a call's parentheses: the task's parameters, the one being written
 //! highlighted, and the task's doc comment.
 
-use crate::symbols::param_text;
+use crate::render::param_text;
 use crate::{FilePosition, defs, file, locate};
 use skiff_sema::{Db, parse};
 use skiff_syntax::ast::*;

@@ -1,35 +1,12 @@
 //! Document symbols (the outline of a file) and workspace symbols (items by name).
 
-use crate::goto_definition::{NavTarget, nav_target};
-use crate::{defs::Def, file, locate};
-use skiff_sema::items::{ItemTag, file_items};
+use crate::defs::{Def, NavTarget, SymbolKind, nav_target};
+use crate::render::signature_text;
+use crate::{file, locate};
+use skiff_sema::items::file_items;
 use skiff_sema::{Db, parse};
 use skiff_syntax::Span;
 use skiff_syntax::ast::*;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SymbolKind {
-    Import,
-    Template,
-    Task,
-    Workflow,
-    Parameter,
-    Binding,
-    /// A field of a body (`nodeSelector`, `resources`).
-    Field,
-    File,
-}
-
-impl SymbolKind {
-    pub(crate) fn of_tag(tag: ItemTag) -> SymbolKind {
-        match tag {
-            ItemTag::Import => SymbolKind::Import,
-            ItemTag::Template => SymbolKind::Template,
-            ItemTag::Task => SymbolKind::Task,
-            ItemTag::Workflow => SymbolKind::Workflow,
-        }
-    }
-}
 
 /// One entry of a file's outline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,19 +108,6 @@ fn field_symbols(block: &Block) -> Vec<Symbol> {
             children: Vec::new(),
         })
         .collect()
-}
-
-/// `(data: DataFrame, epochs: int = 10) -> File`, from the syntax as written.
-pub(crate) fn signature_text(params: &[Param], output: Option<&TypeExpr>) -> String {
-    let params: Vec<String> = params.iter().map(param_text).collect();
-    let output = output.map(|o| format!(" -> {}", skiff_sema::types::Ty::from_syntax(o))).unwrap_or_default();
-    format!("({}){output}", params.join(", "))
-}
-
-pub(crate) fn param_text(p: &Param) -> String {
-    let ty = skiff_sema::types::Ty::from_syntax(&p.ty);
-    let default = p.default.as_ref().map(|d| format!(" = {}", crate::hover::value_text(d))).unwrap_or_default();
-    format!("{}: {ty}{default}", p.name.text)
 }
 
 pub(crate) fn workspace_symbols(db: &dyn Db, query: &str) -> Vec<NavTarget> {

@@ -13,7 +13,8 @@
 //! fixes (walking a skiff body, lowering it to a patch and turning a finding into a diagnostic
 //! are `skiff-sema`'s). Nor for salsa or any incremental machinery, IO of any kind, resolving
 //! files, imports or names, or choosing a Kubernetes version (binaries pick k8s-openapi's
-//! version feature).
+//! version feature). What one tree changed against another lives in [`merge`] too; the one YAML
+//! writer (plain, or with a note per line) in [`yaml`].
 
 pub mod documents;
 pub mod duration;

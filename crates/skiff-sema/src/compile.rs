@@ -1,5 +1,6 @@
-//! The compiler: every workflow node becomes a `k8s_openapi` `Pod`, built from the
-//! node's effective pod ([`crate::pod::node_pod`], the query hover and `explain` read too).
+//! The compiler: every workflow node becomes a `k8s_openapi` `Pod`, built from the node's
+//! explained pod ([`crate::explain::explain_node`], which `skiff explain` and hover show too;
+//! `retries` and `timeout` are already in its tree).
 //!
 //! Names are `<workflow>-<binding>` made DNS-1123 safe, with a short stable hash when that is
 //! too long or collides; labels and annotations tell the engine that runs the pods what each
@@ -13,10 +14,10 @@ use serde_json::Value as Json;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
 
 use crate::db::{Db, RootDatabase};
+use crate::explain::{NodeId, explain_node};
 use crate::inputs::placeholders;
 use crate::items::{ItemId, ItemTag, file_items, item_ast};
-use crate::pod::{EffectivePod, node_pod, node_task};
-use crate::task_fields;
+use crate::pod::EffectivePod;
 
 /// What `skiff build` was asked for beyond the sources.
 #[derive(Clone, Debug, Default)]
@@ -246,14 +247,16 @@ fn compile_node(
         binding: binding.name.text.to_string(),
         message,
     };
-    let (Some(effective), Some((task, _))) = (node_pod(db, workflow, index), node_task(db, workflow, index)) else {
+    let Some(explained) = explain_node(db, NodeId { workflow, binding: index }) else {
         return Err(broken("the call does not name a task".into()));
     };
-    if let Some(error) = effective.errors.first() {
+    if let Some(error) = explained.errors().first() {
         return Err(broken(error.message.clone()));
     }
+    let task = explained.task;
     let inputs = node_inputs(db, workflow, index, binding, task, options);
-    let pod = make_pod(db, &effective, name, namespace.as_deref(), workflow, binding, task, &inputs).map_err(broken)?;
+    let pod =
+        make_pod(db, &explained.pod, name, namespace.as_deref(), workflow, binding, task, &inputs).map_err(broken)?;
     Ok(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })
 }
 
@@ -392,7 +395,8 @@ pub fn input_env_name(param: &str) -> String {
 }
 
 /// The node's Pod: its effective pod read as a typed template (no JSON in between), then
-/// named, labelled and annotated for the engine, with `{{inputs.x}}` rendered.
+/// named, labelled and annotated for the engine, with `{{inputs.x}}` rendered. `retries` and
+/// `timeout` are in the tree already (`crate::pod`), where `skiff explain` shows them too.
 #[allow(clippy::too_many_arguments)]
 fn make_pod(
     db: &dyn Db,
@@ -441,7 +445,6 @@ fn make_pod(
     if !runtime.is_empty() {
         annotations.insert("skiff.dev/runtime-inputs".into(), runtime.join(","));
     }
-    task_fields::write_pod(effective, &mut annotations, &mut spec);
     // An empty `annotations: {}` of a template is left out, as the API server would.
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
 

@@ -1,27 +1,159 @@
-//! An effective pod as YAML lines, each value beside where it came from: what `skiff explain`
-//! prints and what hover shows (DESIGN §2).
+//! Explaining one workflow node: the pod it runs, every value with where it came from, what its
+//! call's overrides changed against its task's own pod, and why the pod could not be made.
 //!
-//! The output is plain data ([`ExplainLine`]): the CLI colors it, the editor puts it in a
-//! hover. Small maps and list elements whose values all come from one place are written in
-//! flow style on one line (`requests: {cpu: "2", memory: 8Gi}`), as in the brief's example.
+//! [`explain_node`] is the one answer; `skiff build` compiles it, `skiff explain` prints it
+//! ([`explain_lines`]) and hover shows it. A node is found by its name (`workflow.binding`,
+//! [`node_by_name`]) or by a position in a file ([`node_at`]).
+//!
+//! Nothing here is tracked: a node's pod is computed on demand from the tracked task pods
+//! ([`crate::pod::node_pod`]), so that 50,000 nodes do not each hold a tree in the database.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use skiff_k8s::merge::{ListStrategy, Node, Shape, Value};
+use skiff_k8s::merge::{Change, Shape};
+use skiff_k8s::yaml::{NotedLine, to_noted_yaml};
 use skiff_syntax::LineIndex;
-use skiff_syntax::ast::FieldOp;
+use skiff_syntax::ast::{FieldOp, ItemKind, Stmt};
 
+use crate::compile::{bindings, workflows};
 use crate::db::{Db, SourceFile};
-use crate::items::item_offset;
-use crate::pod::{EffectivePod, Layer, Origin, Place, Tree, node_task};
-use crate::task_fields;
+use crate::items::{ItemId, ItemTag, file_items, item_ast, item_offset, item_offsets};
+use crate::pod::{EffectivePod, Layer, Origin, Place, PodError, node_pod, node_task, task_pod};
 
-/// One line of YAML and, for a value, where it came from.
+/// One workflow node: the `binding`-th `let` of `workflow` (from 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodeId<'db> {
+    pub workflow: ItemId<'db>,
+    pub binding: u32,
+}
+
+/// A node explained: plain data for a front end to render.
+#[derive(Clone, Debug)]
+pub struct Explained<'db> {
+    pub node: NodeId<'db>,
+    /// The task the node calls.
+    pub task: ItemId<'db>,
+    /// The pod the node runs, as the compiler emits it (`retries` and `timeout` included), each
+    /// value with its origin, and the errors that keep it from being built.
+    pub pod: Cow<'db, EffectivePod<'db>>,
+    /// The task's own pod, without the call's overrides: what [`Explained::changes`] compares to.
+    pub task_pod: &'db EffectivePod<'db>,
+}
+
+impl<'db> Explained<'db> {
+    /// What the call's overrides changed against the task's own pod, leaf by leaf. Computed on
+    /// demand: a build needs only the pod.
+    pub fn changes(&self) -> Vec<Change<Origin<'db>>> {
+        // A call without overrides runs its task's pod itself.
+        if let Cow::Borrowed(pod) = &self.pod
+            && std::ptr::eq(*pod, self.task_pod)
+        {
+            return Vec::new();
+        }
+        skiff_k8s::merge::diff(self.task_pod.tree.as_ref().map(|t| &t.0), self.pod.tree.as_ref().map(|t| &t.0))
+    }
+
+    /// Why the pod cannot be built, at the places that cause it.
+    pub fn errors(&self) -> &[PodError<'db>] {
+        &self.pod.errors
+    }
+}
+
+/// The node's pod and where its values came from. `None` when the node does not call a task
+/// (reported by the checks).
+pub fn explain_node<'db>(db: &'db dyn Db, node: NodeId<'db>) -> Option<Explained<'db>> {
+    let (task, _) = node_task(db, node.workflow, node.binding)?;
+    let pod = node_pod(db, node.workflow, node.binding)?;
+    Some(Explained { node, task, pod, task_pod: task_pod(db, task) })
+}
+
+/// Why a name does not name a node.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExplainLine {
-    /// The YAML text, indentation included.
-    pub text: String,
-    pub note: Option<OriginNote>,
+pub enum NodeNameError {
+    /// Not `WORKFLOW.BINDING`.
+    NotANodeName {
+        name: String,
+    },
+    NoWorkflow {
+        name: String,
+        known: Vec<String>,
+    },
+    NoBinding {
+        workflow: String,
+        name: String,
+        known: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for NodeNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeNameError::NotANodeName { name } => {
+                write!(f, "`{name}`: name a node as WORKFLOW.BINDING, as in `my_workflow.m2`")
+            }
+            NodeNameError::NoWorkflow { name, known } => write!(f, "no workflow named `{name}`{}", hint(name, known)),
+            NodeNameError::NoBinding { workflow, name, known } => {
+                write!(f, "workflow `{workflow}` has no binding `{name}`{}", hint(name, known))
+            }
+        }
+    }
+}
+
+impl std::error::Error for NodeNameError {}
+
+fn hint(name: &str, known: &[String]) -> String {
+    match skiff_k8s::names::suggest(name, known.iter().map(String::as_str)) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if known.is_empty() => String::new(),
+        None => format!(" (there are: {})", known.join(", ")),
+    }
+}
+
+/// `workflow.binding` split in two; the error when it is not of that form. Front ends check
+/// this before loading anything.
+pub fn split_node_name(name: &str) -> Result<(&str, &str), NodeNameError> {
+    name.split_once('.').ok_or_else(|| NodeNameError::NotANodeName { name: name.to_owned() })
+}
+
+/// The node named `workflow.binding`, as `skiff explain` takes it.
+pub fn node_by_name<'db>(db: &'db dyn Db, name: &str) -> Result<NodeId<'db>, NodeNameError> {
+    let (workflow_name, binding_name) = split_node_name(name)?;
+    let all = workflows(db);
+    let Some(workflow) = all.iter().copied().find(|w| w.name(db) == workflow_name) else {
+        let known = all.iter().map(|w| w.name(db).to_string()).collect();
+        return Err(NodeNameError::NoWorkflow { name: workflow_name.to_owned(), known });
+    };
+    let lets = bindings(db, workflow);
+    match lets.iter().position(|b| b.name.text == binding_name) {
+        Some(index) => Ok(NodeId { workflow, binding: index as u32 }),
+        None => Err(NodeNameError::NoBinding {
+            workflow: workflow_name.to_owned(),
+            name: binding_name.to_owned(),
+            known: lets.iter().map(|b| b.name.text.to_string()).collect(),
+        }),
+    }
+}
+
+/// The node whose `let` (its call, its overrides) holds byte `offset` of `file`, as hover
+/// finds it.
+pub fn node_at<'db>(db: &'db dyn Db, file: SourceFile, offset: u32) -> Option<NodeId<'db>> {
+    let at = item_offsets(db, file).partition_point(|start| *start <= offset).checked_sub(1)?;
+    let workflow = *file_items(db, file).get(at)?;
+    if workflow.tag(db) != ItemTag::Workflow {
+        return None;
+    }
+    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
+    let offset = offset - item_offsets(db, file)[at];
+    let binding = ast
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Let(binding) => Some(binding),
+            _ => None,
+        })
+        .position(|b| b.span.start <= offset && offset <= b.span.end)?;
+    Some(NodeId { workflow, binding: binding as u32 })
 }
 
 /// Where a value came from, for people.
@@ -42,62 +174,28 @@ impl std::fmt::Display for OriginNote {
     }
 }
 
-/// Flow style is used up to this many characters.
-const FLOW_WIDTH: usize = 80;
+/// One line of an explained pod.
+pub type ExplainLine = NotedLine<OriginNote>;
 
-/// The lines of a `PodTemplateSpec` tree (`{metadata, spec}`).
-pub fn explain_tree<'db>(db: &'db dyn Db, tree: &Tree<'db>) -> Vec<ExplainLine> {
-    let mut renderer = Renderer { db, lines: Vec::new(), indexes: HashMap::new(), notes: HashMap::new() };
-    if let Some(entries) = tree.as_map() {
-        // `metadata` first, as in a manifest, whichever layer made it.
-        let metadata = entries.get_key_value("metadata");
-        for (key, value) in metadata.into_iter().chain(entries.iter().filter(|(k, _)| *k != "metadata")) {
-            renderer.entry(0, key, value, Shape::pod_template_spec().field(key));
-        }
-    }
-    renderer.lines
-}
-
-/// The lines of an effective pod as the compiler emits it: the tree, plus `timeout` as
-/// `activeDeadlineSeconds` and `retries` as its annotation, each with its origin.
-pub fn explain_pod<'db>(db: &'db dyn Db, pod: &EffectivePod<'db>) -> Vec<ExplainLine> {
-    let Some(tree) = &pod.tree else { return Vec::new() };
-    let mut tree = tree.0.clone();
-    task_fields::write_tree(pod, &mut tree);
-    explain_tree(db, &tree)
+/// The node's pod as YAML lines, laid out as `skiff build` prints it, each value beside where
+/// it came from (render them with `skiff_k8s::yaml::render_noted`).
+pub fn explain_lines<'db>(db: &'db dyn Db, explained: &Explained<'db>) -> Vec<ExplainLine> {
+    let Some(tree) = &explained.pod.tree else { return Vec::new() };
+    let mut indexes = HashMap::new();
+    let mut notes = HashMap::new();
+    to_noted_yaml(&tree.0, Shape::pod_template_spec(), &mut |origin| {
+        notes.entry(origin).or_insert_with(|| origin_note(db, origin, &mut indexes)).clone()
+    })
 }
 
 /// The lines as text, notes as `# ...` comments aligned in one column.
 pub fn render_plain(lines: &[ExplainLine]) -> String {
-    render(lines, |note| format!("# {note}"))
-}
-
-/// The lines as text, each note written by `comment` (which adds the `#`) in one column after
-/// the YAML.
-pub fn render(lines: &[ExplainLine], mut comment: impl FnMut(&OriginNote) -> String) -> String {
-    let column = note_column(lines);
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&line.text);
-        if let Some(note) = &line.note {
-            let pad = column.saturating_sub(line.text.chars().count()).max(2);
-            out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str(&comment(note));
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Where the notes start: after the longest line, within reason.
-pub fn note_column(lines: &[ExplainLine]) -> usize {
-    lines.iter().filter(|l| l.note.is_some()).map(|l| l.text.chars().count() + 2).max().unwrap_or(0).min(48)
+    skiff_k8s::yaml::render_noted(lines, |note| format!("# {note}"))
 }
 
 /// Describes where a value came from.
 pub fn describe_origin(db: &dyn Db, origin: Origin<'_>) -> OriginNote {
-    let mut indexes = HashMap::new();
-    origin_note(db, origin, &mut indexes)
+    origin_note(db, origin, &mut HashMap::new())
 }
 
 fn origin_note(db: &dyn Db, origin: Origin<'_>, indexes: &mut HashMap<SourceFile, LineIndex>) -> OriginNote {
@@ -130,141 +228,4 @@ fn origin_note(db: &dyn Db, origin: Origin<'_>, indexes: &mut HashMap<SourceFile
     };
     let index = indexes.entry(file).or_insert_with(|| LineIndex::new(file.text(db)));
     OriginNote { layer, at: Some((file.path(db).clone(), index.line(offset) + 1)) }
-}
-
-struct Renderer<'db> {
-    db: &'db dyn Db,
-    lines: Vec<ExplainLine>,
-    indexes: HashMap<SourceFile, LineIndex>,
-    notes: HashMap<Origin<'db>, OriginNote>,
-}
-
-impl<'db> Renderer<'db> {
-    fn note(&mut self, origin: Origin<'db>) -> OriginNote {
-        if let Some(note) = self.notes.get(&origin) {
-            return note.clone();
-        }
-        let note = origin_note(self.db, origin, &mut self.indexes);
-        self.notes.insert(origin, note.clone());
-        note
-    }
-
-    fn push(&mut self, indent: usize, text: String, note: Option<OriginNote>) {
-        self.lines.push(ExplainLine { text: format!("{}{text}", "  ".repeat(indent)), note });
-    }
-
-    /// `key: value` at `indent`.
-    fn entry(&mut self, indent: usize, key: &str, value: &Tree<'db>, shape: Shape) {
-        let key = skiff_k8s::yaml::scalar(key);
-        match &value.value {
-            Value::Map(entries) if entries.is_empty() => {
-                let note = self.note(value.origin);
-                self.push(indent, format!("{key}: {{}}"), Some(note));
-            }
-            Value::Map(entries) => {
-                if let Some((flow, note)) = self.flow(value) {
-                    return self.push(indent, format!("{key}: {flow}"), Some(note));
-                }
-                self.push(indent, format!("{key}:"), None);
-                for (k, v) in entries {
-                    self.entry(indent + 1, k, v, shape.field(k));
-                }
-            }
-            Value::List(items) if items.is_empty() => {
-                let note = self.note(value.origin);
-                self.push(indent, format!("{key}: []"), Some(note));
-            }
-            Value::List(items) => {
-                // A list replaced whole says who set it; a merged one lets its elements say.
-                let note = match shape.strategy() {
-                    ListStrategy::Atomic => Some(self.note(value.origin)),
-                    ListStrategy::Keyed(_) | ListStrategy::Set => None,
-                };
-                if let (Some(note), Some(flow)) = (&note, self.scalar_flow(items))
-                    && key.len() + flow.len() + indent * 2 <= FLOW_WIDTH
-                {
-                    return self.push(indent, format!("{key}: {flow}"), Some(note.clone()));
-                }
-                let keyed = note.is_none();
-                self.push(indent, format!("{key}:"), note);
-                for item in items {
-                    self.element(indent, item, shape.item(), keyed);
-                }
-            }
-            _ => {
-                let note = self.note(value.origin);
-                self.push(indent, format!("{key}: {}", scalar(value)), Some(note));
-            }
-        }
-    }
-
-    /// `- ...` at `indent` (YAML lets a list sit at its key's indentation).
-    fn element(&mut self, indent: usize, item: &Tree<'db>, shape: Shape, keyed: bool) {
-        match &item.value {
-            Value::Map(entries) if !entries.is_empty() => {
-                if !keyed && let Some((flow, _)) = self.flow(item) {
-                    return self.push(indent, format!("- {flow}"), None);
-                }
-                let start = self.lines.len();
-                for (k, v) in entries {
-                    self.entry(indent + 1, k, v, shape.field(k));
-                }
-                // The first entry moves up beside the dash.
-                if let Some(first) = self.lines.get_mut(start) {
-                    let text = first.text.trim_start().to_owned();
-                    first.text = format!("{}- {text}", "  ".repeat(indent));
-                }
-            }
-            Value::List(_) | Value::Map(_) => self.push(indent, format!("- {}", flow_value(item)), None),
-            _ => {
-                let note = if keyed { Some(self.note(item.origin)) } else { None };
-                self.push(indent, format!("- {}", scalar(item)), note);
-            }
-        }
-    }
-
-    /// A map whose leaves are all scalars from one place, on one line.
-    fn flow(&mut self, map: &Tree<'db>) -> Option<(String, OriginNote)> {
-        let entries = map.as_map()?;
-        let mut note: Option<OriginNote> = None;
-        for value in entries.values() {
-            if !value.value.is_scalar() {
-                return None;
-            }
-            let here = self.note(value.origin);
-            match &note {
-                Some(first) if *first != here => return None,
-                Some(_) => {}
-                None => note = Some(here),
-            }
-        }
-        let text = flow_value(map);
-        (text.len() <= FLOW_WIDTH).then_some((text, note?))
-    }
-
-    fn scalar_flow(&self, items: &[Tree<'db>]) -> Option<String> {
-        items
-            .iter()
-            .all(|i| i.value.is_scalar())
-            .then(|| format!("[{}]", items.iter().map(scalar).collect::<Vec<_>>().join(", ")))
-    }
-}
-
-fn flow_value(node: &Node<impl Copy>) -> String {
-    match &node.value {
-        Value::Map(entries) => {
-            let parts: Vec<String> =
-                entries.iter().map(|(k, v)| format!("{}: {}", skiff_k8s::yaml::scalar(k), flow_value(v))).collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::List(items) => format!("[{}]", items.iter().map(flow_value).collect::<Vec<_>>().join(", ")),
-        _ => scalar(node),
-    }
-}
-
-fn scalar<O>(node: &Node<O>) -> String {
-    match &node.value {
-        Value::String(s) => skiff_k8s::yaml::scalar(s),
-        other => other.describe(),
-    }
 }

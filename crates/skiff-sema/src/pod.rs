@@ -561,4 +561,21 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
             pod.errors.push(error);
         }
     }
+    compile_skiff_fields(pod);
+}
+
+/// What the compiler makes of `retries` and `timeout`: the `skiff.dev/retries` annotation and
+/// `activeDeadlineSeconds`, written into the tree with the origin of the field, so that the pod
+/// `skiff build` prints and the one `skiff explain` and hover show are the same tree. A node's
+/// pod starts as its task's and may set either again: the last one written wins. `metadata`
+/// comes first, as in a manifest, whichever layer made it.
+fn compile_skiff_fields(pod: &mut EffectivePod<'_>) {
+    let (retries, timeout) = (pod.retries, pod.timeout);
+    let Some(Patch(tree)) = &mut pod.tree else { return };
+    task_fields::write_tree(retries, timeout, tree);
+    if let Value::Map(root) = &mut tree.value
+        && let Some(at) = root.get_index_of("metadata")
+    {
+        root.move_index(at, 0);
+    }
 }

@@ -4,13 +4,10 @@
 //! Everything about them is here: the table (the name, the type and text users see in hover
 //! and completion, whether a call may override the field), the check of a written value, and
 //! what a value does: to the effective pod ([`apply`], [`primary_container`]; `pod_template` is a
-//! layer, merged by [`crate::pod`]) and to the Pod the compiler writes ([`write_pod`], and
-//! [`write_tree`] for `explain`). The checker, the pod builder, the compiler and the editor read
+//! layer, merged by [`crate::pod`]) and to the Pod the compiler writes ([`write_tree`], into the
+//! tree `explain` shows too). The checker, the pod builder, the compiler and the editor read
 //! this module; none of them names a field by its text.
 
-use std::collections::BTreeMap;
-
-use k8s_openapi::api::core::v1::PodSpec;
 use skiff_k8s::merge::{Node, Value as TreeValue};
 use skiff_syntax::ast::{Block, Field, FieldOp, Path, SmolStr, ValueKind};
 use skiff_syntax::{Diagnostic, Fix, Span};
@@ -239,21 +236,17 @@ pub(crate) fn apply<'db>(pod: &mut EffectivePod<'db>, field: &Field, at: &mut im
     }
 }
 
-/// What `retries` and `timeout` become in the Pod the compiler writes: the annotation
-/// [`RETRIES_ANNOTATION`] and `spec.activeDeadlineSeconds`, over what a template set.
-pub(crate) fn write_pod(pod: &EffectivePod<'_>, annotations: &mut BTreeMap<String, String>, spec: &mut PodSpec) {
-    if let Some((retries, _)) = pod.retries {
-        annotations.insert(RETRIES_ANNOTATION.into(), retries.to_string());
-    }
-    if let Some((seconds, _)) = pod.timeout {
-        spec.active_deadline_seconds = Some(seconds);
-    }
-}
-
-/// [`write_pod`] on the pod's tree, each value with where it was written: what `explain` shows.
-pub(crate) fn write_tree<'db>(pod: &EffectivePod<'db>, tree: &mut Tree<'db>) {
+/// What the compiler makes of `retries` and `timeout`: the annotation [`RETRIES_ANNOTATION`] and
+/// `spec.activeDeadlineSeconds`, written into the pod's tree with where each was set (over what a
+/// template set), so that the pod `skiff build` prints and the one `skiff explain` and hover
+/// show are one tree.
+pub(crate) fn write_tree<'db>(
+    retries: Option<(i64, Origin<'db>)>,
+    timeout: Option<(i64, Origin<'db>)>,
+    tree: &mut Tree<'db>,
+) {
     let TreeValue::Map(root) = &mut tree.value else { return };
-    if let Some((retries, origin)) = pod.retries {
+    if let Some((retries, origin)) = retries {
         let metadata = root.entry(SmolStr::new_static("metadata")).or_insert_with(|| Node::map(origin));
         if let TreeValue::Map(metadata) = &mut metadata.value {
             let annotations = metadata.entry(SmolStr::new_static("annotations")).or_insert_with(|| Node::map(origin));
@@ -262,7 +255,7 @@ pub(crate) fn write_tree<'db>(pod: &EffectivePod<'db>, tree: &mut Tree<'db>) {
             }
         }
     }
-    if let Some((seconds, origin)) = pod.timeout
+    if let Some((seconds, origin)) = timeout
         && let Some(TreeValue::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
     {
         spec.insert(SmolStr::new_static("activeDeadlineSeconds"), Node::new(TreeValue::Int(seconds), origin));

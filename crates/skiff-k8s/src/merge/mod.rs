@@ -19,12 +19,14 @@
 //!   layer of the DSL is one patch tree.
 //!
 //! Which lists are keyed comes from the schema position ([`Shape`]), walked alongside the tree.
-//! A merged tree becomes a typed value (a `k8s_openapi` `Pod`) with [`decode`].
+//! A merged tree becomes a typed value (a `k8s_openapi` `Pod`) with [`decode`]; what a layer
+//! changed in the tree below it is [`diff`].
 //!
 //! Errors ([`MergeError`]) name the JSON path in the patch and the origin of the node at fault;
 //! no input panics.
 
 mod decode;
+mod diff;
 mod error;
 mod shape;
 mod strategic;
@@ -34,6 +36,7 @@ mod value;
 mod tests;
 
 pub use decode::{DecodeError, decode};
+pub use diff::{Change, ChangeKind, diff};
 pub use error::{JsonPath, MergeError, MergeErrorKind, Segment};
 pub use shape::{ListStrategy, Shape};
 pub use value::{Map, Node, PathPart, Value};

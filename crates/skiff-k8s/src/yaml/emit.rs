@@ -6,6 +6,10 @@
 //! (`env: []` against `env:` and the items below), which a serializer learns only at the
 //! first element or the end. So each open collection is a [`Frame`] whose header (`key:` or
 //! `- `) is written when its first element arrives, or as `key: {}` when it ends empty.
+//!
+//! The same emitter, driven over a merge tree instead of by `serde`, prints YAML with a note
+//! per line (`super::noted`): each line it ends is reported to its [`Lines`] with the note of
+//! the value on it. Plain output reports to `()`, which the compiler removes entirely.
 
 use serde::ser::{self, Serialize};
 
@@ -37,12 +41,26 @@ const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// Prints `value` as block-style YAML into `out`.
 pub(super) fn emit(out: &mut String, value: &impl Serialize) -> Result<(), EmitError> {
-    let mut emitter = Emitter { out, frames: Vec::new(), key: None };
+    let mut emitter = Emitter::new(out, ());
     value.serialize(&mut emitter)
 }
 
+/// Told of every line the emitter ends, with the note of what is on it.
+pub(super) trait Lines {
+    type Note: Copy;
+    /// A line ended at byte `end` of the output (where its `\n` goes).
+    fn ended(&mut self, end: usize, note: Self::Note);
+}
+
+/// Plain output: no notes.
+impl Lines for () {
+    type Note = ();
+    #[inline(always)]
+    fn ended(&mut self, _: usize, _: ()) {}
+}
+
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Map,
     List,
 }
@@ -62,23 +80,50 @@ enum Slot {
     },
 }
 
-struct Frame {
+struct Frame<N> {
     kind: Kind,
     slot: Slot,
     /// The indentation of this collection's own keys or dashes.
     depth: usize,
     /// Elements begun so far; the header is written with the first.
     count: usize,
+    /// The note of the header's line (`key:`, or `key: {}` when it ends empty).
+    note: N,
 }
 
-struct Emitter<'a> {
+pub(super) struct Emitter<'a, L: Lines = ()> {
     out: &'a mut String,
-    frames: Vec<Frame>,
+    frames: Vec<Frame<L::Note>>,
     /// The key whose value comes next, printed.
     key: Option<Cow<'static, str>>,
+    lines: L,
 }
 
-impl Emitter<'_> {
+impl<'a, L: Lines> Emitter<'a, L> {
+    pub(super) fn new(out: &'a mut String, lines: L) -> Self {
+        Emitter { out, frames: Vec::new(), key: None, lines }
+    }
+
+    /// What its lines were told.
+    pub(super) fn finish(self) -> L {
+        self.lines
+    }
+
+    /// The length of the key the next value goes under, as printed.
+    pub(super) fn key_len(&self) -> usize {
+        self.key.as_ref().map_or(0, |k| k.len())
+    }
+
+    /// The indentation of the next key or dash.
+    pub(super) fn depth(&self) -> usize {
+        self.frames.last().map_or(0, |f| f.depth)
+    }
+
+    /// The key of the next value of a map, as printed.
+    pub(super) fn set_key(&mut self, key: &str) {
+        self.key = Some(key_text(key.to_owned()));
+    }
+
     /// Where the next value goes; counts it as an element of its collection, whose header is
     /// written now if this is its first. Only the innermost collection can still be without
     /// one: beginning a collection is an element of the one around it.
@@ -89,6 +134,7 @@ impl Emitter<'_> {
             write_slot_start(self.out, &frame.slot);
             // The first key or dash of an element follows its `- `; below a key, it starts a line.
             if let Slot::Key { .. } = frame.slot {
+                self.lines.ended(self.out.len(), frame.note);
                 self.out.push('\n');
                 self.out.extend(std::iter::repeat_n(' ', frame.depth));
             }
@@ -111,23 +157,26 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// A scalar, printed as `text`.
-    fn leaf(&mut self, text: std::fmt::Arguments<'_>) -> Result<(), EmitError> {
+    /// A scalar (or a whole collection in flow style), printed as `text`.
+    pub(super) fn leaf(&mut self, text: std::fmt::Arguments<'_>, note: L::Note) -> Result<(), EmitError> {
         use std::fmt::Write;
         self.inline_start()?;
         let _ = self.out.write_fmt(text);
+        self.lines.ended(self.out.len(), note);
         self.out.push('\n');
         Ok(())
     }
 
-    fn string(&mut self, s: &str) -> Result<(), EmitError> {
+    pub(super) fn string(&mut self, s: &str, note: L::Note) -> Result<(), EmitError> {
         self.inline_start()?;
         scalar_into(self.out, s);
+        self.lines.ended(self.out.len(), note);
         self.out.push('\n');
         Ok(())
     }
 
-    fn begin(&mut self, kind: Kind) -> Result<&mut Self, EmitError> {
+    /// Opens a collection; `note` is for its header's line.
+    pub(super) fn begin(&mut self, kind: Kind, note: L::Note) -> Result<&mut Self, EmitError> {
         let slot = self.slot()?;
         let depth = match (&slot, kind) {
             (Slot::Document, _) => 0,
@@ -136,15 +185,16 @@ impl Emitter<'_> {
             (Slot::Key { depth, .. }, Kind::List) => *depth,
             (Slot::Item { depth, .. }, _) => depth + 2,
         };
-        self.frames.push(Frame { kind, slot, depth, count: 0 });
+        self.frames.push(Frame { kind, slot, depth, count: 0, note });
         Ok(self)
     }
 
-    fn end(&mut self) -> Result<(), EmitError> {
+    pub(super) fn end(&mut self) -> Result<(), EmitError> {
         let frame = self.frames.pop().ok_or_else(|| ser::Error::custom("a collection ended twice"))?;
         if frame.count == 0 {
             write_inline_start(self.out, &frame.slot);
             self.out.push_str(if frame.kind == Kind::Map { "{}" } else { "[]" });
+            self.lines.ended(self.out.len(), frame.note);
             self.out.push('\n');
         }
         Ok(())
@@ -188,9 +238,14 @@ fn write_inline_start(out: &mut String, slot: &Slot) {
     }
 }
 
+/// A float as JSON prints it (`1.0`, `1e+20`); a NaN or an infinity has no JSON form: `null`.
+pub(super) fn float(v: f64) -> serde_json::Value {
+    serde_json::Value::from(v)
+}
+
 /// A map key: plain like a value, and never with a `:` in it. Struct field names are the same
 /// in every Pod: the plain ones are not copied.
-fn key_text(key: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
+pub(super) fn key_text(key: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
     let key = key.into();
     if !key.contains(':') && is_plain(&key) { key } else { Cow::Owned(quoted(&key)) }
 }
@@ -207,7 +262,7 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
     type SerializeStructVariant = &'e mut Emitter<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), EmitError> {
-        self.leaf(format_args!("{v}"))
+        self.leaf(format_args!("{v}"), ())
     }
     fn serialize_i8(self, v: i8) -> Result<(), EmitError> {
         self.serialize_i64(v.into())
@@ -219,7 +274,7 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Result<(), EmitError> {
-        self.leaf(format_args!("{v}"))
+        self.leaf(format_args!("{v}"), ())
     }
     fn serialize_u8(self, v: u8) -> Result<(), EmitError> {
         self.serialize_u64(v.into())
@@ -231,20 +286,19 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Result<(), EmitError> {
-        self.leaf(format_args!("{v}"))
+        self.leaf(format_args!("{v}"), ())
     }
     fn serialize_f32(self, v: f32) -> Result<(), EmitError> {
         self.serialize_f64(v.into())
     }
     fn serialize_f64(self, v: f64) -> Result<(), EmitError> {
-        // As JSON prints it (`1.0`, `1e+20`); a NaN or an infinity has no JSON form: `null`.
-        self.leaf(format_args!("{}", serde_json::Value::from(v)))
+        self.leaf(format_args!("{}", float(v)), ())
     }
     fn serialize_char(self, v: char) -> Result<(), EmitError> {
-        self.string(v.encode_utf8(&mut [0; 4]))
+        self.string(v.encode_utf8(&mut [0; 4]), ())
     }
     fn serialize_str(self, v: &str) -> Result<(), EmitError> {
-        self.string(v)
+        self.string(v, ())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), EmitError> {
         use ser::SerializeSeq;
@@ -255,19 +309,19 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         SerializeSeq::end(seq)
     }
     fn serialize_none(self) -> Result<(), EmitError> {
-        self.leaf(format_args!("null"))
+        self.leaf(format_args!("null"), ())
     }
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), EmitError> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), EmitError> {
-        self.leaf(format_args!("null"))
+        self.leaf(format_args!("null"), ())
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), EmitError> {
-        self.leaf(format_args!("null"))
+        self.leaf(format_args!("null"), ())
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), EmitError> {
-        self.string(variant)
+        self.string(variant, ())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<(), EmitError> {
         value.serialize(self)
@@ -285,7 +339,7 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         SerializeMap::end(map)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self, EmitError> {
-        self.begin(Kind::List)
+        self.begin(Kind::List, ())
     }
     fn serialize_tuple(self, len: usize) -> Result<Self, EmitError> {
         self.serialize_seq(Some(len))
@@ -300,12 +354,12 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Self, EmitError> {
-        self.begin(Kind::Map)?;
+        self.begin(Kind::Map, ())?;
         self.key = Some(key_text(variant));
-        self.begin(Kind::List)
+        self.begin(Kind::List, ())
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self, EmitError> {
-        self.begin(Kind::Map)
+        self.begin(Kind::Map, ())
     }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self, EmitError> {
         self.serialize_map(Some(len))
@@ -317,9 +371,9 @@ impl<'e, 'a> ser::Serializer for &'e mut Emitter<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Self, EmitError> {
-        self.begin(Kind::Map)?;
+        self.begin(Kind::Map, ())?;
         self.key = Some(key_text(variant));
-        self.begin(Kind::Map)
+        self.begin(Kind::Map, ())
     }
 }
 

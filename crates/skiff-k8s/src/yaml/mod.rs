@@ -5,6 +5,10 @@
 //! say which line a value came from. Writing quotes every string a YAML 1.1 reader would take
 //! for something else (`"on"`, `"0777"`, `"1e3"`, `"~"`), so PyYAML and kubectl read back
 //! exactly what was written.
+//!
+//! There is one writer: [`to_yaml`] prints a value plainly (what `skiff build` writes), and
+//! [`to_noted_yaml`] prints a merge tree in the same layout with a note beside each value (what
+//! `skiff explain` and hover show).
 
 use std::fmt;
 
@@ -16,6 +20,9 @@ use smol_str::SmolStr;
 use crate::merge::{Map, Node, Value};
 
 mod emit;
+mod noted;
+
+pub use noted::{NotedLine, note_column, render_noted, to_noted_yaml};
 
 /// A range of bytes in the text read: where a node or an error was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
