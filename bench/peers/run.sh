@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# skiff against its peers, side by side in one run (issue 8, DESIGN §8).
+# skiff against its peers, side by side in one run (issue 8; BENCHMARKS.md).
 #
 #   bash bench/peers/run.sh [--runs N] [--no-install]
 #

@@ -1,4 +1,4 @@
-"""Independent checks of what `skiff build` emits (DESIGN §3, issue #4).
+"""Independent checks of what `skiff build` emits (docs/robustness.md).
 
 For every example workspace, and for a workspace of strings that YAML 1.1 readers are known to
 misread, this script runs the real `skiff` binary and checks, with tools that are not skiff's:

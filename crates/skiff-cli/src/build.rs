@@ -1,4 +1,4 @@
-//! `skiff build` (DESIGN §4) and `skiff explain W.NODE` (DESIGN §2): the compiler's output, and
+//! `skiff build` (docs/cli.md) and `skiff explain W.NODE` (docs/merge.md, "Provenance"): the compiler's output, and
 //! one node's effective pod with where each value came from. Both check the sources first and
 //! print the diagnostics on stderr, so stdout holds only manifests (or the explanation).
 

@@ -1,4 +1,4 @@
-//! Rendering diagnostics: ariadne for people, JSON lines for tools (DESIGN §5).
+//! Rendering diagnostics: ariadne for people, JSON lines for tools (docs/cli.md).
 
 use crate::ColorChoice;
 use crate::files::Loaded;

@@ -1,4 +1,4 @@
-//! End-to-end tests of `skiff build` and `skiff explain` (DESIGN §4, §2): the seed example as
+//! End-to-end tests of `skiff build` and `skiff explain` (docs/cli.md): the seed example as
 //! the brief describes it, the output forms, inputs, names, and the errors a user can make.
 
 mod common;

@@ -1,6 +1,6 @@
 //! What k8s-openapi's schema does not say and skiff needs: the strategic-merge keyed lists, the
 //! lists that look keyed but are atomic, the enum values of string fields, and which names must be
-//! DNS-1123 names. The contract is `smp-pod-spec.md`; tests below tie every entry to the schema,
+//! DNS-1123 names. The contract is `docs/merge.md`; tests below tie every entry to the schema,
 //! so a Kubernetes upgrade that renames a field fails here first.
 //!
 //! Entries name the owning definition by its short name (`PodSpec`, unique in this schema) and the
@@ -14,7 +14,7 @@ use crate::schema::{TypeId, schema};
 /// A list merged element by element (`patchStrategy: merge`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyedList {
-    /// The path from a `PodTemplateSpec`, as `smp-pod-spec.md` writes it.
+    /// The path from a `PodTemplateSpec`, as `docs/merge.md` writes it.
     pub path: &'static str,
     /// The definition that holds the list field.
     pub owner: &'static str,
@@ -90,7 +90,7 @@ const fn en(owner: &'static str, field: &'static str, values: &'static [&'static
 const SECCOMP_TYPES: &[&str] = &["Unconfined", "RuntimeDefault", "Localhost"];
 const NODE_INCLUSION_POLICIES: &[&str] = &["Ignore", "Honor"];
 
-/// The enum table of `smp-pod-spec.md`.
+/// The enum table of `docs/merge.md`.
 pub const ENUMS: &[EnumField] = &[
     en("Toleration", "operator", &["Exists", "Equal", "Lt", "Gt"]),
     en("Toleration", "effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"]),

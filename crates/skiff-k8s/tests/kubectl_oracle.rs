@@ -1,4 +1,4 @@
-//! Differential test against kubectl, the oracle of `smp-pod-spec.md`: thousands of seeded
+//! Differential test against kubectl, the oracle of `docs/merge.md`: thousands of seeded
 //! random pods and strategic patches through skiff's engine and through
 //! `kubectl patch --local --type strategic`, compared after the normalization the spec gives
 //! (nulls, empty lists and empty string maps dropped on both sides), list order included.

@@ -1,5 +1,5 @@
 //! The data-driven merge cases (`tests/fixtures/merge_cases.json`: every worked example of
-//! `smp-pod-spec.md`, its ordering examples, and cases per rule and per directive), and the
+//! `docs/merge.md`, its ordering examples, and cases per rule and per directive), and the
 //! seeded generator of the kubectl oracle run without kubectl: no panic, no null and no
 //! directive in any output.
 
@@ -47,8 +47,8 @@ fn every_fixture_case_holds() {
 fn the_fixture_holds_every_worked_example_of_the_spec() {
     let cases = fixtures();
     let count = |prefix: &str| cases.iter().filter(|c| c.name.starts_with(prefix)).count();
-    assert_eq!(count("spec example "), 5, "the five worked examples of smp-pod-spec.md");
-    assert_eq!(count("order: "), 5, "the five ordering examples of smp-pod-spec.md");
+    assert_eq!(count("spec example "), 5, "the five worked examples of docs/merge.md");
+    assert_eq!(count("order: "), 5, "the five ordering examples of docs/merge.md");
     for directive in
         ["$patch: replace", "$patch: delete", "$retainKeys", "$deleteFromPrimitiveList", "$setElementOrder", "$append"]
     {

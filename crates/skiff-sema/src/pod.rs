@@ -1,4 +1,4 @@
-//! Effective pods: the layers of DESIGN §2 merged into the pod one workflow node runs, every
+//! Effective pods: the layers of docs/merge.md ("The layers of a pod") merged into the pod one workflow node runs, every
 //! value remembering where it was written.
 //!
 //! Lowest layer first: the built-in base (`restartPolicy: Never` and the primary container),

@@ -1,6 +1,6 @@
 //! Strategic merge with provenance: the engine that layers pod templates, overrides and
 //! `skiff patch` files, exactly as the Kubernetes API server applies a strategic merge patch
-//! (`smp-pod-spec.md` is the contract; `docs/merge.md` the users' account).
+//! (`docs/merge.md` is the contract and the users' account).
 //!
 //! Trees are [`Node`]s: JSON values whose every node carries an origin chosen by the caller.
 //! After a merge, a leaf keeps the origin of the layer that set it; a map or list that a patch

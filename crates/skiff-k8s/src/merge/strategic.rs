@@ -1,5 +1,5 @@
 //! Strategic merge as the API server applies it (apimachinery's `strategicpatch`, the apply
-//! half), on [`Node`] trees with origins. `smp-pod-spec.md` is the contract; the comments name
+//! half), on [`Node`] trees with origins. `docs/merge.md` is the contract; the comments name
 //! the Go functions whose behaviour each part reproduces.
 //!
 //! One deliberate difference of shape: the Go code copies patch content that has nothing below
@@ -460,7 +460,7 @@ fn set_element_order<O: Copy>(
 /// after the merge wrote into it. `deleteMatchingEntries` removes an element by shifting the
 /// rest left in place (`append(s[:i], s[i+1:]...)`), which leaves a stale copy of the last
 /// element at the end; new elements appended afterwards land in the freed slots. The API
-/// server runs the same code, so this is what it does; `smp-pod-spec.md`'s "interleaved by the
+/// server runs the same code, so this is what it does; `docs/merge.md`'s "interleaved by the
 /// rule above" is the case without deletions.
 fn aliased_lower_order<O: Copy>(base: &[Node<O>], patch: &[Node<O>], key: &str) -> Vec<Value<O>> {
     let mut backing: Vec<Value<O>> = base.iter().filter_map(|n| key_of(n, Some(key))).cloned().collect();

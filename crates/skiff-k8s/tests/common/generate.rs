@@ -4,7 +4,7 @@
 //! them all. The bases of a group share a skeleton (which optional fields every base has, and a
 //! container `app` every base has); the patch puts directives only where the skeleton promises
 //! something below. That is where skiff and kubectl mean the same thing: kubectl copies
-//! directives that land on nothing into its output verbatim (`smp-pod-spec.md`, "The
+//! directives that land on nothing into its output verbatim (`docs/merge.md`, "The
 //! oracle"), where skiff applies them to nothing. Everything else varies per base: which other
 //! containers, list elements and their order, values, zero values.
 

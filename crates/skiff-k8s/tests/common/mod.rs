@@ -36,7 +36,7 @@ pub struct Case {
     pub kubectl: Kubectl,
 }
 
-/// The cases of `tests/fixtures/merge_cases.json`: the worked examples of `smp-pod-spec.md`,
+/// The cases of `tests/fixtures/merge_cases.json`: the worked examples of `docs/merge.md`,
 /// the ordering examples, and one or more cases per rule and per directive.
 pub fn fixtures() -> Vec<Case> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/merge_cases.json");
@@ -66,7 +66,7 @@ pub fn fixtures() -> Vec<Case> {
         .collect()
 }
 
-/// The comparison form of a document (`smp-pod-spec.md`, "The oracle"): nulls, empty lists and
+/// The comparison form of a document (`docs/merge.md`, "The oracle"): nulls, empty lists and
 /// empty string maps dropped, at any depth; `shape` tells which objects are string maps.
 pub fn normalize(value: &Value, shape: Shape) -> Option<Value> {
     match value {
