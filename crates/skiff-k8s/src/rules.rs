@@ -250,6 +250,8 @@ pub fn toleration<O>(operator: &str, value: TolerationValue<'_>, value_at: O, op
 }
 
 /// A duration written as `text` (skiff's `timeout`): the duration, or why it is not one.
+// A finding is made once per bad value, on the error path; boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
 pub fn duration<O>(text: &str, at: O) -> Result<Duration, Finding<O>> {
     parse_duration(text).map_err(|error| {
         let finding = Finding::new(codes::INVALID_DURATION, at, format!("invalid duration `{text}`: {error}"));
