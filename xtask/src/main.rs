@@ -14,7 +14,7 @@ const CARGO_FUZZ_VERSION: &str = "0.13.2";
 const FUZZ_TARGETS: &[&str] = &["parse", "fmt", "check", "compile", "patch"];
 
 /// The most the release `skiff` binary may weigh, in MB (README: Install).
-const RELEASE_SIZE_LIMIT_MB: u64 = 25;
+const RELEASE_SIZE_LIMIT_MB: u64 = 20;
 
 /// The tree-sitter CLI version the committed `grammar/src/` was generated with.
 const TREE_SITTER_VERSION: &str = "0.27.1";

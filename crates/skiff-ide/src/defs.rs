@@ -205,7 +205,7 @@ pub(crate) fn references(db: &dyn Db, def: &Def<'_>) -> Vec<FileRange> {
                 }
                 ItemKind::Task(task) => {
                     let text = file.text(db);
-                    visit_strings(&task.body, &mut |span| {
+                    skiff_sema::inputs::visit_strings(&task.body, &mut |_, span| {
                         for (found, at) in locate::placeholders(text, span) {
                             if found == name.as_str() {
                                 out.push(FileRange { path: path.clone(), span: at });
@@ -291,23 +291,6 @@ fn visit_refs(value: &Value, f: &mut impl FnMut(&Path)) {
         ValueKind::List(items) => items.iter().for_each(|v| visit_refs(v, f)),
         ValueKind::Object(block) => block.fields.iter().filter_map(|fl| fl.op.value()).for_each(|v| visit_refs(v, f)),
         _ => {}
-    }
-}
-
-/// Calls `f` with the span of every string literal in a block.
-pub(crate) fn visit_strings(block: &Block, f: &mut impl FnMut(Span)) {
-    fn value(v: &Value, f: &mut impl FnMut(Span)) {
-        match &v.kind {
-            ValueKind::Str(_) => f(v.span),
-            ValueKind::Object(b) => visit_strings(b, f),
-            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
-            _ => {}
-        }
-    }
-    for field in &block.fields {
-        if let Some(v) = field.op.value() {
-            value(v, f);
-        }
     }
 }
 

@@ -7,6 +7,9 @@
 
 use std::ops::Range;
 
+use skiff_syntax::Span;
+use skiff_syntax::ast::{Block, Value, ValueKind};
+
 /// One `{{ ... }}` of a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Placeholder<'a> {
@@ -56,6 +59,23 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = Placeholder<'_>> {
 /// Every well-formed `{{inputs.NAME}}` of `text`: the name and its bytes.
 pub fn input_names(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
     placeholders(text).filter_map(|p| p.input_name())
+}
+
+/// Calls `f` on every string literal in a block, with its span: where placeholders may be.
+pub fn visit_strings(block: &Block, f: &mut impl FnMut(&str, Span)) {
+    fn value(v: &Value, f: &mut impl FnMut(&str, Span)) {
+        match &v.kind {
+            ValueKind::Str(s) => f(s, v.span),
+            ValueKind::Object(b) => visit_strings(b, f),
+            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
+            _ => {}
+        }
+    }
+    for field in &block.fields {
+        if let Some(v) = field.op.value() {
+            value(v, f);
+        }
+    }
 }
 
 #[cfg(test)]

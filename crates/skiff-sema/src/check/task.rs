@@ -24,7 +24,7 @@ impl<'db> Checker<'db> {
             self.skiff_field(field, sink);
         }
         let params: Vec<&str> = task.params.iter().map(|p| p.name.text.as_str()).collect();
-        visit_strings(&task.body, &mut |text, span| self.placeholders(text, span, &params, sink));
+        crate::inputs::visit_strings(&task.body, &mut |text, span| self.placeholders(text, span, &params, sink));
     }
 
     /// One of skiff's own fields, in a task body or an override: its value on its own, then a
@@ -72,23 +72,6 @@ impl<'db> Checker<'db> {
                     .with_help("placeholders are `{{inputs.NAME}}`"),
                 ),
             }
-        }
-    }
-}
-
-/// Calls `f` on every string literal in a block, with its span.
-fn visit_strings(block: &Block, f: &mut impl FnMut(&str, Span)) {
-    fn value(v: &Value, f: &mut impl FnMut(&str, Span)) {
-        match &v.kind {
-            ValueKind::Str(s) => f(s, v.span),
-            ValueKind::Object(b) => visit_strings(b, f),
-            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
-            _ => {}
-        }
-    }
-    for field in &block.fields {
-        if let Some(v) = field.op.value() {
-            value(v, f);
         }
     }
 }
