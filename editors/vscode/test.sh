@@ -80,12 +80,16 @@ import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = set(z.namelist())
 need = ["extension/package.json", "extension/dist/extension.js", "extension/syntaxes/skiff.tmLanguage.json",
-        "extension/language-configuration.json", "extension/snippets/skiff.json", "extension.vsixmanifest"]
+        "extension/language-configuration.json", "extension/snippets/skiff.json", "extension.vsixmanifest",
+        "extension/schemas/skiff.toml.json"]
 missing = [n for n in need if n not in names]
 assert not missing, f"missing {missing}; has {sorted(names)}"
 assert not any("node_modules" in n or n.endswith(".ts") for n in names), sorted(names)
 pkg = json.loads(z.read("extension/package.json"))
 assert pkg["contributes"]["grammars"][0]["scopeName"] == "source.skiff"
+# skiff.toml is checked from its JSON Schema by TOML extensions that read tomlValidation.
+schema = pkg["contributes"]["tomlValidation"][0]
+assert schema["fileMatch"] == "skiff.toml" and "extension/" + schema["url"].removeprefix("./") in names, schema
 EOF
 vsix_kb=$(($(wc -c <"$work/skiff.vsix") / 1024))
 step_done "vsce"
