@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodTemplateSpec};
 use serde_json::Value as Json;
-use skiff_syntax::ast::{self, ItemKind, SmolStr, Stmt, ValueKind};
+use skiff_syntax::ast::{self, ItemKind, SmolStr, ValueKind};
 
 use crate::db::{Db, RootDatabase};
 use crate::explain::{NodeId, explain_node};
@@ -91,14 +91,7 @@ pub fn workflows(db: &dyn Db) -> Vec<ItemId<'_>> {
 /// The `let`s of a workflow, in order.
 pub fn bindings<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<&'db ast::Let> {
     match item_ast(db, workflow).map(|i| &i.kind) {
-        Some(ItemKind::Workflow(ast)) => ast
-            .body
-            .iter()
-            .filter_map(|s| match s {
-                Stmt::Let(binding) => Some(binding),
-                _ => None,
-            })
-            .collect(),
+        Some(ItemKind::Workflow(ast)) => ast.lets().collect(),
         _ => Vec::new(),
     }
 }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use skiff_k8s::merge::{Change, Shape};
 use skiff_k8s::yaml::{NotedLine, to_noted_yaml};
 use skiff_syntax::LineIndex;
-use skiff_syntax::ast::{FieldOp, ItemKind, Stmt};
+use skiff_syntax::ast::{FieldOp, ItemKind};
 
 use crate::compile::{bindings, workflows};
 use crate::db::{Db, SourceFile};
@@ -145,14 +145,7 @@ pub fn node_at<'db>(db: &'db dyn Db, file: SourceFile, offset: u32) -> Option<No
     }
     let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
     let offset = offset - item_offsets(db, file)[at];
-    let binding = ast
-        .body
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::Let(binding) => Some(binding),
-            _ => None,
-        })
-        .position(|b| b.span.start <= offset && offset <= b.span.end)?;
+    let binding = ast.lets().position(|b| b.span.start <= offset && offset <= b.span.end)?;
     Some(NodeId { workflow, binding: binding as u32 })
 }
 

@@ -20,7 +20,7 @@ use skiff_k8s::documents::{PodDocument, pod_document};
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
 use skiff_k8s::yaml::ByteRange;
 use skiff_syntax::Span;
-use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, Stmt, TemplateBody, ValueKind};
+use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, TemplateBody, ValueKind};
 
 use crate::codes;
 use crate::config::{DefaultTemplate, project_config};
@@ -289,14 +289,7 @@ fn template_ref<'db>(db: &'db dyn Db, owner: ItemId<'db>, value: &ast::Value) ->
 /// The task a binding calls, and the binding itself (relative to the workflow).
 pub fn node_task<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<(ItemId<'db>, &'db ast::Let)> {
     let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
-    let binding_ast = ast
-        .body
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::Let(binding) => Some(binding),
-            _ => None,
-        })
-        .nth(binding as usize)?;
+    let binding_ast = ast.lets().nth(binding as usize)?;
     let segments: Vec<SmolStr> = binding_ast.call.callee.segments.iter().map(|s| s.text.clone()).collect();
     match resolve_path(db, workflow.file(db), &segments) {
         Resolution::Item(task) if task.tag(db) == ItemTag::Task => Some((task, binding_ast)),

@@ -115,6 +115,16 @@ pub struct Workflow {
     pub body_span: Span,
 }
 
+impl Workflow {
+    /// The `let` bindings, in order: the workflow's nodes (a node's index counts only these).
+    pub fn lets(&self) -> impl Iterator<Item = &Let> {
+        self.body.iter().filter_map(|statement| match statement {
+            Stmt::Let(binding) => Some(binding),
+            _ => None,
+        })
+    }
+}
+
 /// `name: Type [= default]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {

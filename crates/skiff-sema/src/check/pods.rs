@@ -21,11 +21,7 @@ impl<'db> Checker<'db> {
     /// The same for every node, leaving out what its task already reports.
     pub(super) fn node_pods(&self, workflow: &Workflow, sink: &mut Sink<'db>) {
         let db = self.db;
-        let lets = workflow.body.iter().filter_map(|s| match s {
-            Stmt::Let(binding) => Some(binding),
-            _ => None,
-        });
-        for (index, binding) in lets.enumerate() {
+        for (index, binding) in workflow.lets().enumerate() {
             // Without overrides a node's pod is its task's, whose errors the task reports.
             if binding.overrides.is_empty() {
                 continue;
