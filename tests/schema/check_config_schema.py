@@ -31,6 +31,11 @@ CASES = [
     ("a namespace that is no DNS label", '[defaults]\nnamespace = "ML_Team"\n', False),
     ("a namespace that is a number", "[defaults]\nnamespace = 3\n", False),
     ("a template without its name", '[defaults]\npod_template = "lib/platform.skiff"\n', False),
+    ("the Argo settings", '[argo]\nkind = "Workflow"\nservice_account_name = "argo-workflow"\n'
+     'artifact_repository_ref = { config_map = "artifact-repositories", key = "default" }\n', True),
+    ("an Argo kind that does not exist", '[argo]\nkind = "CronWorkflow"\n', False),
+    ("an Argo account that is no DNS name", '[argo]\nservice_account_name = "Argo_Workflow"\n', False),
+    ("a misspelled Argo key", '[argo]\nartifact_repository = "default"\n', False),
 ]
 
 failures = []

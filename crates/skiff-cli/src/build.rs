@@ -19,10 +19,14 @@ use crate::{ColorChoice, Deny, EXIT_USAGE, MessageFormat, OutputArgs, report};
 pub struct BuildArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
+    /// What to make: a Pod per workflow node, an Argo Workflows `WorkflowTemplate` (or
+    /// `Workflow`, see skiff.toml's `[argo]`) per workflow, or a `PodTemplate` per pod_template.
+    #[arg(long, value_enum, default_value_t = Target::Pods)]
+    target: Target,
     /// A multi-document YAML stream, or one JSON `v1` `List`.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
-    /// Write one `<pod-name>.yaml` (or `.json`) per Pod into this directory instead.
+    /// Write one `<name>.yaml` (or `.json`) per object into this directory instead.
     #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
     output_dir: Option<PathBuf>,
     /// Only this workflow (repeatable).
@@ -46,6 +50,16 @@ pub struct ExplainArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Target {
+    /// One `v1` `Pod` per workflow node.
+    Pods,
+    /// One Argo Workflows `WorkflowTemplate` (or `Workflow`) per workflow.
+    Argo,
+    /// One `v1` `PodTemplate` per `pod_template` (for Flyte's `pod_template_name`).
+    Podtemplates,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -100,10 +114,17 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
         inputs: args.inputs.iter().cloned().collect::<BTreeMap<_, _>>(),
         workflows: args.workflows.clone(),
     };
-    let result = match (&args.output_dir, args.format) {
-        (Some(dir), format) => write_files(&loaded, &options, dir, format),
-        (None, Format::Yaml) => stream_yaml(&loaded, &options),
-        (None, Format::Json) => print_list(&loaded, &options),
+    let db = &loaded.workspace.db;
+    let result = match (args.target, &args.output_dir, args.format) {
+        (Target::Pods, Some(dir), format) => write_files(&loaded, &options, dir, format),
+        (Target::Pods, None, Format::Yaml) => stream_yaml(&loaded, &options),
+        (Target::Pods, None, Format::Json) => print_list(&loaded, &options),
+        (Target::Argo, dir, format) => skiff_sema::argo::build(db, &options)
+            .map_err(Failure::Build)
+            .and_then(|objects| write_objects(&objects, dir.as_deref(), format, |w| object_name(&w.metadata))),
+        (Target::Podtemplates, dir, format) => compile::pod_templates(db, &options)
+            .map_err(Failure::Build)
+            .and_then(|objects| write_objects(&objects, dir.as_deref(), format, |t| object_name(&t.metadata))),
     };
     // Freeing the database memo by memo takes a twentieth of a large build; the process ends
     // here, and the system takes its memory back at once.
@@ -199,11 +220,54 @@ fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     Ok(())
 }
 
-fn document(pod: &k8s_openapi::api::core::v1::Pod, format: Format) -> Result<String, String> {
+fn document(object: &impl serde::Serialize, format: Format) -> Result<String, String> {
     match format {
-        Format::Yaml => skiff_k8s::yaml::to_yaml(pod),
-        Format::Json => serde_json::to_string_pretty(pod).map(|t| t + "\n").map_err(|e| e.to_string()),
+        Format::Yaml => skiff_k8s::yaml::to_yaml(object),
+        Format::Json => serde_json::to_string_pretty(object).map(|t| t + "\n").map_err(|e| e.to_string()),
     }
+}
+
+/// The name a file of an object is called by: its name, or its `generateName` without the dash.
+fn object_name(metadata: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> String {
+    let name = metadata.name.as_deref().or(metadata.generate_name.as_deref().map(|n| n.trim_end_matches('-')));
+    name.unwrap_or("object").to_owned()
+}
+
+/// Objects built whole (a workflow or a template is one object, not a stream of nodes): a YAML
+/// stream, one `v1` `List`, or a file each in `dir`.
+fn write_objects<T: serde::Serialize>(
+    objects: &[T],
+    dir: Option<&Path>,
+    format: Format,
+    name: impl Fn(&T) -> String,
+) -> Result<(), Failure> {
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(|e| other(format!("cannot create `{}`: {e}", dir.display())))?;
+        let extension = if format == Format::Yaml { "yaml" } else { "json" };
+        for object in objects {
+            let path = dir.join(format!("{}.{extension}", name(object)));
+            let text = document(object, format).map_err(other)?;
+            std::fs::write(&path, text).map_err(|e| other(format!("cannot write `{}`: {e}", path.display())))?;
+        }
+        let count = objects.len();
+        eprintln!("wrote {count} object{} to {}", if count == 1 { "" } else { "s" }, dir.display());
+        return Ok(());
+    }
+    let text = match format {
+        Format::Yaml => {
+            let documents: Vec<String> =
+                objects.iter().map(|o| document(o, format)).collect::<Result<_, _>>().map_err(other)?;
+            documents.join("---\n")
+        }
+        Format::Json => {
+            let list = serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": objects });
+            document(&list, format).map_err(other)?
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Format) -> Result<(), Failure> {

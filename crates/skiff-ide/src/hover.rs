@@ -500,34 +500,41 @@ mod tests {
         check(
             &format!("//- train.skiff\n{main}//- lib/gpu.skiff\n{gpu}"),
             expect![[r#"
-            "override pod_template {\n      nodeSelector { \"gpu-type\": \"nvidia-a100\" }\n      tolerations: [{ key: \"gpu\", operator: \"Equal\", value: \"preemptible\", effect: \"NoSchedule\" }]\n    }"
-            ```skiff
-            let m2 = train_model(…)
-            ```
-            The pod of `my_workflow.m2`: task `train_model` with 2 overrides, applied in order.
+                "override pod_template {\n      nodeSelector { \"gpu-type\": \"nvidia-a100\" }\n      tolerations: [{ key: \"gpu\", operator: \"Equal\", value: \"preemptible\", effect: \"NoSchedule\" }]\n    }"
+                ```skiff
+                let m2 = train_model(…)
+                ```
+                The pod of `my_workflow.m2`: task `train_model` with 2 overrides, applied in order.
 
-            ```yaml
-            spec:
-              restartPolicy: Never                          # base
-              containers:
-              - name: primary                               # base
-                image: ghcr.io/acme/train:1.4               # task train_model (train.skiff:6)
-                command: [python, -m, train, --epochs, "{{inputs.epochs}}"]  # task train_model (train.skiff:7)
-                resources:
-                  requests: {cpu: "2", memory: 8Gi}         # task train_model (train.skiff:8)
-                  limits:
-                    nvidia.com/gpu: "1"                     # task train_model (train.skiff:8)
-                    memory: 32Gi                            # override resources (train.skiff:19)
-              nodeSelector: {gpu-type: nvidia-a100}         # override pod_template (train.skiff:16)
-              tolerations:                                  # override pod_template (train.skiff:17)
-              - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
-            ```
+                ```yaml
+                spec:
+                  restartPolicy: Never                   # base
+                  containers:
+                  - name: primary                        # base
+                    image: ghcr.io/acme/train:1.4        # task train_model (train.skiff:6)
+                    command:                             # task train_model (train.skiff:7)
+                    - python
+                    - -m
+                    - train
+                    - --epochs
+                    - "{{inputs.epochs}}"
+                    - --out
+                    - "{{outputs.path}}"
+                    resources:
+                      requests: {cpu: "2", memory: 8Gi}  # task train_model (train.skiff:8)
+                      limits:
+                        nvidia.com/gpu: "1"              # task train_model (train.skiff:8)
+                        memory: 32Gi                     # override resources (train.skiff:19)
+                  nodeSelector: {gpu-type: nvidia-a100}  # override pod_template (train.skiff:16)
+                  tolerations:                           # override pod_template (train.skiff:17)
+                  - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
+                ```
 
-            Changed by the overrides, against the task's own pod:
+                Changed by the overrides, against the task's own pod:
 
-            - `containers[primary].resources.limits.memory`: added `32Gi`
-            - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
-            - `tolerations[0].value`: `"true"` → `preemptible`"#]],
+                - `containers[primary].resources.limits.memory`: added `32Gi`
+                - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+                - `tolerations[0].value`: `"true"` → `preemptible`"#]],
         );
     }
 

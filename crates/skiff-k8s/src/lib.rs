@@ -6,8 +6,9 @@
 //! ([`tables`]), resource quantities and their exact comparison, durations as values, label and
 //! DNS-1123 name rules, the rules values must follow ([`rules`]: each written once, on plain
 //! values or on a merge tree, returning findings tagged with the caller's origin), the strategic
-//! merge engine with provenance ([`merge`]), Kubernetes YAML in and out ([`yaml`]), and which pod
-//! document an object is ([`documents`]).
+//! merge engine with provenance ([`merge`]), Kubernetes YAML in and out ([`yaml`]), which pod
+//! document an object is ([`documents`]), and Argo Workflows' objects and how its controller
+//! turns a template into a pod ([`argo`]).
 //!
 //! It is not for skiff's language: it does not know skiff's syntax tree, spans, diagnostics or
 //! fixes (walking a skiff body, lowering it to a patch and turning a finding into a diagnostic
@@ -16,6 +17,7 @@
 //! version feature). What one tree changed against another lives in [`merge`] too; the one YAML
 //! writer (plain, or with a note per line) in [`yaml`].
 
+pub mod argo;
 pub mod documents;
 pub mod duration;
 pub mod merge;

@@ -15,6 +15,7 @@ pub const UNKNOWN_TYPE: &str = "unknown-type";
 pub const DUPLICATE_PARAMETER: &str = "duplicate-parameter";
 pub const TYPE_MISMATCH: &str = "type-mismatch";
 pub const UNKNOWN_INPUT: &str = "unknown-input";
+pub const PLACEHOLDER_NOT_SUBSTITUTED: &str = "placeholder-not-substituted";
 pub const INVALID_SKIFF_FIELD: &str = "invalid-skiff-field";
 pub const DUPLICATE_BINDING: &str = "duplicate-binding";
 pub const UNKNOWN_ARGUMENT: &str = "unknown-argument";
@@ -51,6 +52,7 @@ pub const ALL: &[&str] = &[
     DUPLICATE_PARAMETER,
     TYPE_MISMATCH,
     UNKNOWN_INPUT,
+    PLACEHOLDER_NOT_SUBSTITUTED,
     INVALID_SKIFF_FIELD,
     DUPLICATE_BINDING,
     UNKNOWN_ARGUMENT,

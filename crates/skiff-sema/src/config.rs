@@ -5,6 +5,11 @@
 //! pod_template = "lib/platform.skiff:platform"      # a template in a .skiff file, or
 //! # pod_template = "cluster/default-template.yaml"  # a Kubernetes PodTemplate file
 //! namespace = "ml"
+//!
+//! [argo]                                            # `skiff build --target argo`
+//! kind = "WorkflowTemplate"                         # or "Workflow"
+//! service_account_name = "argo-workflow"
+//! artifact_repository_ref = { config_map = "artifact-repositories", key = "default" }
 //! ```
 
 use crate::codes;
@@ -19,6 +24,17 @@ use toml::Spanned;
 pub struct ProjectConfig {
     pub default_template: Option<DefaultTemplate>,
     pub namespace: Option<String>,
+    pub argo: ArgoConfig,
+}
+
+/// How `skiff build --target argo` writes a workflow (`[argo]`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ArgoConfig {
+    /// A `Workflow` (with `generateName`) instead of a `WorkflowTemplate`.
+    pub workflow_kind: bool,
+    pub service_account_name: Option<String>,
+    /// `(configMap, key)` of Argo's `artifactRepositoryRef`.
+    pub artifact_repository_ref: Option<(Option<String>, Option<String>)>,
 }
 
 /// The project default template (layer 2 of the effective pod).
@@ -45,6 +61,48 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(with = "RawDefaults")]
     defaults: Option<RawDefaults>,
+    /// How `skiff build --target argo` writes each workflow for Argo Workflows.
+    #[serde(default)]
+    #[schemars(with = "RawArgo")]
+    argo: Option<RawArgo>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawArgo {
+    /// The object each workflow becomes: a `WorkflowTemplate` (the default; run it with
+    /// `argo submit --from workflowtemplate/NAME`) or a `Workflow` (with `generateName`;
+    /// run it with `argo submit FILE` or `kubectl create -f FILE`).
+    #[serde(default)]
+    kind: Option<ArgoKind>,
+    /// The service account of the workflow's pods (`spec.serviceAccountName`); a pod template
+    /// that sets `serviceAccountName` wins for its nodes.
+    #[serde(default)]
+    #[schemars(with = "String", length(max = 253), regex(pattern = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))]
+    service_account_name: Option<Spanned<String>>,
+    /// Where artifacts are kept: a key of a ConfigMap holding an artifact repository
+    /// (Argo's `artifactRepositoryRef`); without it, the namespace's or controller's default.
+    #[serde(default)]
+    #[schemars(with = "RawArtifactRepositoryRef")]
+    artifact_repository_ref: Option<RawArtifactRepositoryRef>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+enum ArgoKind {
+    WorkflowTemplate,
+    Workflow,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawArtifactRepositoryRef {
+    /// The ConfigMap's name (Argo's default: `artifact-repositories`).
+    #[serde(default)]
+    #[schemars(with = "String", length(max = 253), regex(pattern = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))]
+    config_map: Option<Spanned<String>>,
+    /// The key in that ConfigMap (Argo's default: the one its annotation names).
+    #[serde(default)]
+    key: Option<String>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -95,15 +153,20 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
         Ok(raw) => raw,
         Err(error) => {
             let span = error.span().map_or(Span::empty(0), Span::from_range);
-            diagnostics.push(
-                Diagnostic::new(codes::INVALID_CONFIG, span, error.message().to_string())
-                    .with_help("skiff.toml holds a `[defaults]` table with `pod_template` and `namespace`"),
-            );
+            diagnostics.push(Diagnostic::new(codes::INVALID_CONFIG, span, error.message().to_string()).with_help(
+                "skiff.toml holds a `[defaults]` table (`pod_template`, `namespace`) and an `[argo]` table",
+            ));
             return (ProjectConfig::default(), diagnostics);
         }
     };
     let mut config = ProjectConfig::default();
-    let Some(defaults) = raw.defaults else { return (config, diagnostics) };
+    if let Some(argo) = raw.argo {
+        config.argo = argo_config(argo, &mut diagnostics);
+    }
+    let Some(defaults) = raw.defaults else {
+        diagnostics.sort_by_key(|d| d.span.start);
+        return (config, diagnostics);
+    };
     if let Some(namespace) = defaults.namespace {
         let span = Span::from_range(namespace.span());
         match skiff_k8s::names::check_dns1123_label(namespace.get_ref()) {
@@ -126,6 +189,30 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
     }
     diagnostics.sort_by_key(|d| d.span.start);
     (config, diagnostics)
+}
+
+fn argo_config(raw: RawArgo, diagnostics: &mut Vec<Diagnostic>) -> ArgoConfig {
+    let mut name = |value: Option<Spanned<String>>, what: &str| {
+        let value = value?;
+        match skiff_k8s::names::check_dns1123_subdomain(value.get_ref()) {
+            Ok(()) => Some(value.into_inner()),
+            Err(reason) => {
+                diagnostics.push(Diagnostic::new(
+                    codes::INVALID_CONFIG,
+                    Span::from_range(value.span()),
+                    format!("`{}` is not a {what} name: {reason}", value.get_ref()),
+                ));
+                None
+            }
+        }
+    };
+    let service_account_name = name(raw.service_account_name, "service account");
+    let artifact_repository_ref = raw.artifact_repository_ref.map(|r| (name(r.config_map, "ConfigMap"), r.key));
+    ArgoConfig {
+        workflow_kind: matches!(raw.kind, Some(ArgoKind::Workflow)),
+        service_account_name,
+        artifact_repository_ref,
+    }
 }
 
 fn default_template(db: &dyn Db, text: &str) -> Result<DefaultTemplate, String> {

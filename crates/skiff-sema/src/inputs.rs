@@ -1,6 +1,7 @@
-//! `{{inputs.NAME}}` placeholders in a task's strings: found here, once, for the checker (which
-//! reports names that are no parameter), the compiler (which renders them as `$(SKIFF_INPUT_X)`)
-//! and the editor (which goes to, hovers and renames the parameter a placeholder names).
+//! `{{inputs.NAME}}` and `{{outputs.path}}` placeholders in a task's strings: found here, once,
+//! for the checker (which reports names that are no parameter, and `outputs.path` in a task
+//! without output), the compiler (which renders them) and the editor (which goes to, hovers and
+//! renames the parameter a placeholder names).
 //!
 //! A placeholder is `{{`, then anything up to the next `}}`; spaces inside are allowed
 //! (`{{ inputs.lr }}`). A `{{` with no `}}` after it is text, and so is everything after it.
@@ -30,11 +31,19 @@ impl<'a> Placeholder<'a> {
         Some((name, start..start + name.len()))
     }
 
+    /// Whether this is `{{outputs.path}}`: where the task writes its output.
+    pub fn is_output_path(&self) -> bool {
+        self.inner == OUTPUT_PATH_PLACEHOLDER
+    }
+
     /// [`Self::input`] when the name is an identifier: a placeholder the compiler renders.
     pub fn input_name(&self) -> Option<(&'a str, Range<usize>)> {
         self.input().filter(|(name, _)| is_input_name(name))
     }
 }
+
+/// What `{{outputs.path}}` holds between its braces.
+pub const OUTPUT_PATH_PLACEHOLDER: &str = "outputs.path";
 
 /// Whether `name` can follow `inputs.`: a parameter name, which is an identifier.
 fn is_input_name(name: &str) -> bool {
@@ -63,18 +72,20 @@ pub fn input_names(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
 
 /// Calls `f` on every string literal in a block, with its span: where placeholders may be.
 pub fn visit_strings(block: &Block, f: &mut impl FnMut(&str, Span)) {
-    fn value(v: &Value, f: &mut impl FnMut(&str, Span)) {
-        match &v.kind {
-            ValueKind::Str(s) => f(s, v.span),
-            ValueKind::Object(b) => visit_strings(b, f),
-            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
-            _ => {}
-        }
-    }
     for field in &block.fields {
         if let Some(v) = field.op.value() {
-            value(v, f);
+            visit_value_strings(v, f);
         }
+    }
+}
+
+/// [`visit_strings`] for one value.
+pub fn visit_value_strings(v: &Value, f: &mut impl FnMut(&str, Span)) {
+    match &v.kind {
+        ValueKind::Str(s) => f(s, v.span),
+        ValueKind::Object(b) => visit_strings(b, f),
+        ValueKind::List(items) => items.iter().for_each(|i| visit_value_strings(i, f)),
+        _ => {}
     }
 }
 

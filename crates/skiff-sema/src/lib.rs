@@ -17,8 +17,10 @@
 //! Each concept of the language is written once: skiff's own task fields (`pod_template`,
 //! `primary_container`, `retries`, `timeout`) are the table of [`task_fields`], read by the
 //! checker, the pod builder, the compiler and the editor; `{{inputs.x}}` placeholders are found
-//! by [`inputs`]; the checks of each kind of item are in `check/`.
+//! by [`inputs`]; the checks of each kind of item are in `check/`. The compiler ([`compile`]) makes
+//! Pods and `PodTemplate`s; [`argo`] makes Argo Workflows objects from the same node pods.
 
+pub mod argo;
 pub mod body;
 mod check;
 pub mod codes;
