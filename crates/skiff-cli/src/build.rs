@@ -319,7 +319,7 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let header = format!("# {}: task {}\n", args.node, explained.task.name(db));
+    let header = explain::explain_header(db, &explained);
     let text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())

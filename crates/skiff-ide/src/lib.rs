@@ -1,5 +1,6 @@
 //! skiff's editor features as plain data: hover, completion, go to definition, references,
-//! rename, symbols, semantic tokens, signature help, code actions, inlay hints and formatting.
+//! rename, symbols, semantic tokens, signature help, code actions, inlay hints, formatting,
+//! document links, and the effective pod of a workflow node (a view and a lens per `let`).
 //!
 //! This crate is the API boundary between skiff's semantics and any editor front end. Every
 //! answer is a plain struct with public fields, positions are byte offsets into the file's text,
@@ -20,6 +21,8 @@ mod code_actions;
 mod completion;
 mod defs;
 mod diagnostics;
+mod document_links;
+mod effective_pod;
 #[cfg(test)]
 mod fixture;
 mod formatting;
@@ -41,6 +44,8 @@ use std::panic::AssertUnwindSafe;
 pub use code_actions::CodeAction;
 pub use completion::{CompletionItem, CompletionKind};
 pub use defs::{NavTarget, SymbolKind};
+pub use document_links::DocumentLink;
+pub use effective_pod::{EffectivePod, PodLens};
 pub use hover::Hover;
 pub use inlay_hints::{InlayHint, InlayKind};
 pub use rename::RenameError;
@@ -243,6 +248,27 @@ impl Analysis {
     pub fn inlay_hints(&self, range: &FileRange) -> Cancellable<Vec<InlayHint>> {
         self.with_db(|db| inlay_hints::inlay_hints(db, range))
     }
+
+    /// The effective pod of the node whose `let` holds the cursor, as `skiff explain` prints it.
+    pub fn effective_pod_at(&self, position: &FilePosition) -> Cancellable<Option<EffectivePod>> {
+        self.with_db(|db| effective_pod::at(db, &position.path, position.offset))
+    }
+
+    /// The effective pod of the node named `workflow.binding`.
+    pub fn effective_pod(&self, node: &str) -> Cancellable<Option<EffectivePod>> {
+        self.with_db(|db| effective_pod::named(db, node))
+    }
+
+    /// A lens above each `let` of the file (its summary comes from [`Self::effective_pod`], when
+    /// the editor shows it).
+    pub fn pod_lenses(&self, path: &str) -> Cancellable<Vec<PodLens>> {
+        self.with_db(|db| effective_pod::lenses(db, path))
+    }
+
+    /// The paths of `import`s and `from` templates that name a known file.
+    pub fn document_links(&self, path: &str) -> Cancellable<Vec<DocumentLink>> {
+        self.with_db(|db| document_links::document_links(db, path))
+    }
 }
 
 /// The `.skiff` file at a workspace path.
@@ -279,6 +305,10 @@ mod tests {
             let whole = FileRange { path: path.into(), span: Span::new(0, text.len() as u32 + 10) };
             analysis.inlay_hints(&whole).unwrap();
             analysis.code_actions(&whole).unwrap();
+            analysis.document_links(path).unwrap();
+            for lens in analysis.pod_lenses(path).unwrap() {
+                analysis.effective_pod(&lens.node).unwrap();
+            }
             for offset in (0..=text.len() as u32 + 2).step_by(3) {
                 let at = FilePosition::new(path, offset);
                 analysis.hover(&at).unwrap();
@@ -287,6 +317,7 @@ mod tests {
                 analysis.references(&at, true).unwrap();
                 analysis.signature_help(&at).unwrap();
                 let _ = analysis.rename(&at, "renamed").unwrap();
+                analysis.effective_pod_at(&at).unwrap();
             }
         }
         let analysis = AnalysisHost::new().analysis();

@@ -15,7 +15,8 @@
 //! are `skiff-sema`'s). Nor for salsa or any incremental machinery, IO of any kind, resolving
 //! files, imports or names, or choosing a Kubernetes version (binaries pick k8s-openapi's
 //! version feature). What one tree changed against another lives in [`merge`] too; the one YAML
-//! writer (plain, or with a note per line) in [`yaml`].
+//! writer (plain, or with a note per line) in [`yaml`]; a pod in one line, for people, in
+//! [`summary`].
 
 pub mod argo;
 pub mod documents;
@@ -26,6 +27,7 @@ pub mod quantity;
 pub mod rules;
 pub mod schema;
 pub mod schema_docs;
+pub mod summary;
 pub mod tables;
 pub mod yaml;
 

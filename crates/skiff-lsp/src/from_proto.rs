@@ -16,6 +16,16 @@ pub fn file_range(key: &str, index: &LineIndex, range: lsp::Range) -> FileRange 
     FileRange { path: key.to_string(), span: index.span(range) }
 }
 
+/// The node a `skiff-pod:` URI shows (`skiff-pod:/my_workflow.m2.yaml` shows `my_workflow.m2`).
+pub fn pod_node(uri: &lsp::Uri) -> Option<String> {
+    if uri.scheme().as_str() != crate::ext::POD_SCHEME {
+        return None;
+    }
+    let path = uri.path().decode().to_string_lossy();
+    let node = path.trim_start_matches('/').strip_suffix(".yaml")?;
+    (!node.is_empty()).then(|| node.to_string())
+}
+
 /// Applies one `didChange` content change to a text: a range replaced, or the whole text.
 pub fn apply_change(text: &mut String, change: &lsp::TextDocumentContentChangeEvent) {
     match change.range {
@@ -37,6 +47,15 @@ mod tests {
 
     fn pos(line: u32, character: u32) -> lsp::Position {
         lsp::Position { line, character }
+    }
+
+    #[test]
+    fn pod_uris_name_a_node() {
+        let node = |uri: &str| pod_node(&uri.parse().unwrap());
+        assert_eq!(node("skiff-pod:/my_workflow.m2.yaml").as_deref(), Some("my_workflow.m2"));
+        assert_eq!(node(&crate::to_proto::pod_uri("w.a")).as_deref(), Some("w.a"));
+        assert_eq!(node("file:///my_workflow.m2.yaml"), None);
+        assert_eq!(node("skiff-pod:/.yaml"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! blocking thread inside `salsa::Cancelled::catch`, so an edit cancels stale work, and inside
 //! `catch_unwind`, so a bug answers with an error instead of ending the server.
 
+mod ext;
 mod from_proto;
 mod lines;
 mod server;
@@ -42,6 +43,8 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = LspService::new(server::Backend::new);
+    let (service, socket) = LspService::build(server::Backend::new)
+        .custom_method(ext::EFFECTIVE_POD, server::Backend::effective_pod)
+        .finish();
     Server::new(input, output, socket).serve(service).await;
 }

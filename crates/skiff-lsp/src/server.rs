@@ -4,7 +4,7 @@
 
 use crate::lines::LineIndex;
 use crate::state::{Snapshot, Task, Writer};
-use crate::{from_proto, to_proto};
+use crate::{ext, from_proto, to_proto};
 use skiff_ide::{self as ide, Cancellable};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -109,6 +109,26 @@ impl Backend {
             let Some(entry) = s.vfs.entry(&key) else { return Ok(None) };
             let index = entry.index.clone();
             f(s, &key, &index)
+        })
+        .await
+    }
+
+    /// `skiff/effectivePod` (see `ext`): the pod of the node at a position, of a `skiff-pod:`
+    /// document, or named.
+    pub async fn effective_pod(&self, params: ext::EffectivePodParams) -> Result<Option<ext::EffectivePod>> {
+        let document = params.text_document.map(|d| d.uri);
+        let node = params.node.or_else(|| document.as_ref().and_then(from_proto::pod_node));
+        if let Some(node) = node {
+            return self
+                .read(move |s| Ok(s.analysis.effective_pod(&node)?.map(|pod| to_proto::effective_pod(&s.vfs, pod))))
+                .await;
+        }
+        let (Some(uri), Some(position)) = (document, params.position) else {
+            return Err(Error::invalid_params("give `node`, or `textDocument` and `position`"));
+        };
+        self.read_file(uri, move |s, key, index| {
+            let position = from_proto::file_position(key, index, position);
+            Ok(s.analysis.effective_pod_at(&position)?.map(|pod| to_proto::effective_pod(&s.vfs, pod)))
         })
         .await
     }
@@ -253,6 +273,13 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 })),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(true) }),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                // skiff's own request (`ext`), for clients that look before they ask.
+                experimental: Some(serde_json::json!({ "effectivePod": true })),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
                     SemanticTokensOptions {
@@ -405,6 +432,34 @@ impl LanguageServer for Backend {
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.read_file(params.text_document.uri, move |s, key, index| {
             Ok(s.analysis.format(key)?.map(|edits| to_proto::text_edits(&edits, index)))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            let lenses = s.analysis.pod_lenses(key)?;
+            Ok(Some(lenses.into_iter().map(|lens| to_proto::pod_lens(lens, index)).collect()))
+        })
+        .await
+    }
+
+    async fn code_lens_resolve(&self, lens: CodeLens) -> Result<CodeLens> {
+        let Some(data) = lens.data.clone().and_then(|d| serde_json::from_value::<ext::LensData>(d).ok()) else {
+            return Err(Error::invalid_params("a lens skiff did not make"));
+        };
+        let node = data.node;
+        self.read(move |s| {
+            let pod = s.analysis.effective_pod(&node)?;
+            Ok(to_proto::resolved_pod_lens(lens.clone(), node.clone(), pod))
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.read_file(params.text_document.uri, move |s, key, index| {
+            let links = s.analysis.document_links(key)?;
+            Ok(Some(links.into_iter().filter_map(|link| to_proto::document_link(&s.vfs, link, index)).collect()))
         })
         .await
     }

@@ -2,6 +2,7 @@
 //! skiff-ide's kinds) becomes `ls_types` here, one function a type, so that handlers only call
 //! skiff-ide and one of these. Nothing here decides anything.
 
+use crate::ext;
 use crate::lines::LineIndex;
 use crate::state::Vfs;
 use skiff_ide as ide;
@@ -283,4 +284,54 @@ pub fn inlay_hint(hint: ide::InlayHint, index: &LineIndex) -> lsp::InlayHint {
         padding_right: None,
         data: None,
     }
+}
+
+/// The `skiff-pod:` document of a node.
+pub fn pod_uri(node: &str) -> String {
+    format!("{}:/{node}.yaml", ext::POD_SCHEME)
+}
+
+pub fn effective_pod(vfs: &Vfs, pod: ide::EffectivePod) -> ext::EffectivePod {
+    ext::EffectivePod {
+        uri: pod_uri(&pod.node),
+        location: location(vfs, &pod.binding.path, pod.binding.span),
+        node: pod.node,
+        task: pod.task,
+        text: pod.text,
+        summary: pod.summary,
+        errors: pod.errors,
+    }
+}
+
+/// A lens to be resolved: its place, and the node it opens.
+pub fn pod_lens(lens: ide::PodLens, index: &LineIndex) -> lsp::CodeLens {
+    let data = serde_json::to_value(ext::LensData { node: lens.node }).ok();
+    lsp::CodeLens { range: index.range(lens.span), command: None, data }
+}
+
+/// The lens with its title (the pod in one line) and the client command that opens the pod;
+/// `pod` is `None` when the node is gone since the lens was made.
+pub fn resolved_pod_lens(mut lens: lsp::CodeLens, node: String, pod: Option<ide::EffectivePod>) -> lsp::CodeLens {
+    let title = match &pod {
+        Some(pod) => format!("pod: {}", pod.summary),
+        None => "pod: (changed; no node here now)".to_string(),
+    };
+    let argument = ext::ShowEffectivePod { uri: pod_uri(&node), node };
+    lens.command = Some(lsp::Command {
+        title,
+        command: ext::SHOW_EFFECTIVE_POD.to_string(),
+        arguments: serde_json::to_value(argument).ok().map(|a| vec![a]),
+    });
+    lens
+}
+
+/// A link from a path in quotes to the file it names (a file the server does not know gets none).
+pub fn document_link(vfs: &Vfs, link: ide::DocumentLink, index: &LineIndex) -> Option<lsp::DocumentLink> {
+    let (target, _) = vfs.locate(&link.target)?;
+    Some(lsp::DocumentLink {
+        range: index.range(link.span),
+        target: Some(target),
+        tooltip: Some(link.target),
+        data: None,
+    })
 }

@@ -149,6 +149,17 @@ pub fn node_at<'db>(db: &'db dyn Db, file: SourceFile, offset: u32) -> Option<No
     Some(NodeId { workflow, binding: binding as u32 })
 }
 
+/// The node's name as `skiff explain` takes it: `workflow.binding`.
+pub fn node_name(db: &dyn Db, node: NodeId<'_>) -> String {
+    let binding = bindings(db, node.workflow).get(node.binding as usize).map(|b| b.name.text.to_string());
+    format!("{}.{}", node.workflow.name(db), binding.unwrap_or_default())
+}
+
+/// The first line `skiff explain` prints above the pod: `# my_workflow.m2: task train_model`.
+pub fn explain_header(db: &dyn Db, explained: &Explained<'_>) -> String {
+    format!("# {}: task {}\n", node_name(db, explained.node), explained.task.name(db))
+}
+
 /// Where a value came from, for people.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OriginNote {

@@ -1,5 +1,6 @@
-// The skiff extension: the language server client. Highlighting (TextMate grammar), brackets,
-// comments, folding and snippets are declared in package.json and work without the server.
+// The skiff extension: the language server client, and the effective pod view beside the editor
+// (src/pod.ts). Highlighting (TextMate grammar), brackets, comments, folding and snippets are
+// declared in package.json and work without the server.
 //
 // The server is `skiff lsp` over stdio. Its binary comes from the setting `skiff.server.path`
 // (default: `skiff` on PATH). When it is missing, or starts but fails, one error message says
@@ -18,6 +19,7 @@ import {
   ServerOptions,
 } from 'vscode-languageclient/node';
 import { failedServerMessage, missingServerMessage, resolveServer, SERVER_PATH_SETTING, serverOptions } from './server';
+import { registerPodView } from './pod';
 
 let client: SkiffLanguageClient | undefined;
 let output: RecordingChannel | undefined;
@@ -35,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
       return queue(restart);
     }),
     vscode.commands.registerCommand('skiff.showOutput', () => output?.show(true)),
+    // The effective pod beside the editor (src/pod.ts); the code lens above each `let` runs it.
+    registerPodView((method, params) => (client?.isRunning() ? client.sendRequest(method, params) : Promise.resolve(null))),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('skiff.server')) {
         reported = false;
@@ -96,7 +100,8 @@ async function start(): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: {
       // Files that are not open are read by the server; it hears of their changes here.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.skiff,skiff.toml}'),
+      // YAML: templates read by `pod_template NAME from "..."`; their users are checked again.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.skiff,skiff.toml,*.yaml,*.yml}'),
     },
     initializationFailedHandler: (error) => {
       log(`initialization failed: ${errorText(error)}`);

@@ -1,5 +1,5 @@
--- skiff for Neovim 0.11+: the filetype, the language server (`skiff lsp`) and the tree-sitter
--- parser with its queries.
+-- skiff for Neovim 0.11+: the filetype, the language server (`skiff lsp`) with the effective pod
+-- view (`:SkiffPod`, lua/skiff/pod.lua), and the tree-sitter parser with its queries.
 --
 --   require('skiff').setup()                 -- everything, with the defaults below
 --   require('skiff').setup({ lsp = { cmd = { '/path/to/skiff', 'lsp' } } })
@@ -20,6 +20,11 @@ M.defaults = {
     cmd = { 'skiff', 'lsp' },
     filetypes = { 'skiff' },
     root_markers = { 'skiff.toml', '.git' },
+  },
+  -- The effective pod view (`:SkiffPod`) and the code lens above each `let` (lua/skiff/pod.lua).
+  pod = {
+    split = 'vertical',
+    codelens = true,
   },
   treesitter = {
     enable = true,
@@ -90,6 +95,7 @@ function M.setup(opts)
     local config = vim.deepcopy(opts.lsp)
     config.enable = nil
     vim.lsp.config('skiff', config)
+    require('skiff.pod').setup(opts.pod)
     -- Neovim starts the server for skiff buffers; if `skiff` is not on PATH it skips it quietly
     -- (:checkhealth vim.lsp says so).
     vim.lsp.enable('skiff')

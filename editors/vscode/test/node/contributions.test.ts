@@ -31,7 +31,7 @@ test('the skiff language, its grammar and its files', () => {
   assert.ok(pkg.activationEvents.includes('onLanguage:skiff'));
 });
 
-test('the settings: server path and trace', () => {
+test('the settings (server path and trace) and the commands', () => {
   const props = pkg.contributes.configuration.properties;
   assert.equal(props['skiff.server.path'].default, 'skiff');
   assert.equal(props['skiff.server.path'].type, 'string');
@@ -39,7 +39,11 @@ test('the settings: server path and trace', () => {
   assert.deepEqual(props['skiff.trace.server'].enum, ['off', 'messages', 'verbose']);
   assert.equal(props['skiff.trace.server'].default, 'off');
   const commands = pkg.contributes.commands.map((c: { command: string }) => c.command);
-  assert.deepEqual(commands.sort(), ['skiff.restartServer', 'skiff.showOutput']);
+  assert.deepEqual(commands.sort(), ['skiff.restartServer', 'skiff.showEffectivePod', 'skiff.showOutput']);
+  // The effective pod view opens from the title bar of a skiff editor.
+  assert.deepEqual(pkg.contributes.menus['editor/title'], [
+    { command: 'skiff.showEffectivePod', when: 'editorLangId == skiff', group: 'navigation' },
+  ]);
 });
 
 test('the engine is one vscode-languageclient supports', () => {

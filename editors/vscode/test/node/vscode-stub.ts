@@ -14,6 +14,8 @@ export const state = {
   log: [] as string[],
   settings: {} as Record<string, unknown>,
   commands: new Map<string, (...args: unknown[]) => unknown>(),
+  /** Text document content providers, by scheme. */
+  providers: new Map<string, { provideTextDocumentContent(uri: unknown): unknown }>(),
   configListeners: [] as Listener[],
 };
 
@@ -53,6 +55,10 @@ const vscode: Record<string, unknown> = {
   // The client's `initialize` names the editor (clientInfo.name is required by the protocol).
   env: new Proxy({ appName: 'Visual Studio Code', language: 'en' }, { get: (t: any, p) => (p in t ? t[p] : stub(`env.${String(p)}`)) }),
   EventEmitter,
+  // Enough of a URI for the pod view: its text and path.
+  Uri: {
+    parse: (text: string) => ({ toString: () => text, path: text.replace(/^[a-z-]+:/, ''), scheme: text.split(':')[0] }),
+  },
   Disposable: Object.assign(
     class {
       constructor(private readonly f: () => void) {}
@@ -95,9 +101,14 @@ const vscode: Record<string, unknown> = {
         return disposable;
       },
       createFileSystemWatcher: () => stub('watcher'),
+      registerTextDocumentContentProvider: (scheme: string, provider: { provideTextDocumentContent(uri: unknown): unknown }) => {
+        state.providers.set(scheme, provider);
+        return disposable;
+      },
     },
     { get: (t: any, p) => (p in t ? t[p] : stub(`workspace.${String(p)}`)) },
   ),
+  languages: new Proxy({}, { get: (_t, p) => stub(`languages.${String(p)}`) }),
   commands: new Proxy(
     {
       registerCommand: (id: string, f: (...args: unknown[]) => unknown) => {
