@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask test` runs every test of the project on a fresh machine.
+//! Project automation: `cargo xtask test` runs every test of the project on a fresh machine;
+//! `cargo xtask playground` builds the browser playground into `playground/dist/`.
 //!
 //! It installs what the tests need beyond cargo into project-local folders (`.tools/`), then runs
 //! each stage and prints a summary. It is not for building skiff itself: that is plain cargo.
@@ -39,8 +40,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        // The playground's files into playground/dist/ (README: Playground).
+        Some("playground") => match build_playground(&root) {
+            Ok(dist) => {
+                println!("open {} through any static file server", dist.join("index.html").display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("xtask: {error}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask test | fuzz | install-tools");
+            eprintln!("usage: cargo xtask test | fuzz | install-tools | playground");
             ExitCode::from(2)
         }
     }
@@ -133,6 +145,24 @@ fn test(root: &Path) -> ExitCode {
         let skiff = build_skiff(root)?;
         status(Command::new("bash").arg(root.join("editors/nvim/test-lsp.sh")).arg(skiff).current_dir(root))
     });
+    run("playground", &|| {
+        // The playground (skiff-wasm for wasm32-wasip1, CodeMirror) in headless Chromium: load,
+        // diagnostics as you type, hover, each target's output against `skiff build`; it prints
+        // the load and keystroke-to-diagnostics times and leaves a screenshot in target/playground/.
+        let chromium = install_chromium()?;
+        build_playground(root)?;
+        let skiff = build_skiff(root)?;
+        let screenshot = root.join("target/playground/screenshot.png");
+        std::fs::create_dir_all(root.join("target/playground")).map_err(|e| e.to_string())?;
+        status(
+            Command::new("node")
+                .arg(root.join("playground/test/browser.mjs"))
+                .arg(&skiff)
+                .arg(&screenshot)
+                .env("CHROMIUM", chromium)
+                .current_dir(root),
+        )
+    });
     run("oracle", &|| {
         // The strategic-merge engine against `kubectl patch --local` on thousands of random cases.
         let kubectl = install_kubectl(root)?;
@@ -208,6 +238,40 @@ fn install_tree_sitter(root: &Path) -> Result<PathBuf, String> {
         cargo(root, &["install", "--locked", &spec, "--root", &root_arg])?;
     }
     Ok(binary)
+}
+
+/// Builds the playground into `playground/dist/`: the engine (`skiff-wasm`) for wasm32-wasip1,
+/// the npm packages (pinned by `playground/package-lock.json`) into `playground/node_modules/`,
+/// and the bundle (`playground/build.mjs`).
+fn build_playground(root: &Path) -> Result<PathBuf, String> {
+    cargo(root, &["build", "--quiet", "--release", "-p", "skiff-wasm", "--target", "wasm32-wasip1"])?;
+    let wasm = root.join("target/wasm32-wasip1/release/skiff_wasm.wasm");
+    let playground = root.join("playground");
+    let npm_ci = ["ci", "--no-audit", "--no-fund", "--loglevel=error"];
+    status(Command::new("npm").args(npm_ci).current_dir(&playground))?;
+    status(Command::new("node").arg("build.mjs").arg(&wasm).current_dir(&playground))?;
+    Ok(playground.join("dist"))
+}
+
+/// The system's Chromium (Debian's `chromium`), installed with apt-get when it is missing and
+/// this runs as root (as in CI); `CHROMIUM` names another browser.
+fn install_chromium() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Ok(PathBuf::from(path));
+    }
+    let path = PathBuf::from("/usr/bin/chromium");
+    if !path.exists() {
+        let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if !root_user {
+            return Err("no /usr/bin/chromium: install Debian's `chromium`, or set CHROMIUM".into());
+        }
+        println!("installing chromium (Debian package, once)");
+        status(Command::new("apt-get").args(["update", "-qq"]))?;
+        status(
+            Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
+    Ok(path)
 }
 
 /// The Python of the project's `.venv/`, made on first use.
