@@ -94,7 +94,13 @@ function open(path) {
 
 let all = [];
 function refresh() {
-  all = engine.call({ method: 'diagnostics' });
+  try {
+    all = engine.call({ method: 'diagnostics' });
+  } catch (error) {
+    // A panic in the engine aborts the module (wasm32-wasip1 has no unwinding): say so once.
+    $('problems-count').textContent = `the skiff engine stopped (${error.message}): reload the page`;
+    throw error;
+  }
   const mine = all
     .filter((d) => d.path === current)
     .map((d) => ({ from: d.from, to: Math.max(d.to, d.from), severity: d.severity, message: `${d.message} [${d.code}]`, source: 'skiff' }));
