@@ -261,6 +261,7 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
         &mut pod,
         Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
     );
+    placeholders(db, task, &mut pod);
     Some(Cow::Owned(pod))
 }
 
@@ -351,7 +352,18 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
         }
     }
     finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
+    placeholders(db, task, &mut pod);
     pod
+}
+
+/// The errors of placeholders the task's own text did not write ([`crate::inputs`]).
+fn placeholders<'db>(db: &'db dyn Db, task: ItemId<'db>, pod: &mut EffectivePod<'db>) {
+    let Some(Patch(tree)) = &pod.tree else { return };
+    for error in crate::inputs::pod_placeholder_errors(db, task, tree) {
+        if !pod.errors.contains(&error) {
+            pod.errors.push(error);
+        }
+    }
 }
 
 /// `restartPolicy: Never` and the primary container.
