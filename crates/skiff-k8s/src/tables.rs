@@ -204,6 +204,17 @@ pub fn keyed_list(owner: TypeId, field: &str) -> Option<&'static KeyedList> {
     get(&INDEX.keyed, owner, field)
 }
 
+/// The fields besides the merge key that tell two elements of a keyed list apart for the API
+/// server, with their defaults: a container port is `containerPort` and `protocol` (its
+/// server-side-apply list-map keys), so `53/UDP` and `53/TCP` are two ports, as every DNS server
+/// declares them. The strategic merge still matches elements by the merge key alone.
+pub fn identity_fields(merge_key: &str) -> &'static [(&'static str, &'static str)] {
+    match merge_key {
+        "containerPort" => &[("protocol", "TCP")],
+        _ => &[],
+    }
+}
+
 /// Whether `owner.field` is one of the lists that look keyed but are atomic.
 pub fn is_atomic_looking(owner: TypeId, field: &str) -> bool {
     get(&INDEX.atomic, owner, field).is_some()

@@ -114,7 +114,7 @@ const CASES: &[(BodyShape, &str, &str, &str, Option<&str>)] = &[
     (P, "serviceAccountName: \"Build_Bot.ci\"", codes::INVALID_NAME, "\"Build_Bot.ci\"", Some("serviceAccountName: \"build-bot.ci\"")),
     // keyed lists, duplicates, operators
     (P, "volumes: [{ name: \"data\", emptyDir {} }, { name: \"data\", emptyDir {} }]", codes::DUPLICATE_MERGE_KEY, "\"data\"", None),
-    (C, "ports: [{ containerPort: 80 }, { containerPort: 80, protocol: \"UDP\" }]", codes::DUPLICATE_MERGE_KEY, "80", None),
+    (C, "ports: [{ containerPort: 80 }, { containerPort: 80, protocol: \"TCP\" }]", codes::DUPLICATE_MERGE_KEY, "80", None),
     (C, "env: [{ name: \"A\", value: \"1\" }, { name: \"A\" }]", codes::DUPLICATE_MERGE_KEY, "\"A\"", None),
     (P, "containers: [{ image: \"x\" }]", codes::MISSING_MERGE_KEY, "{ image: \"x\" }", None),
     (P, "hostNetwork: true, hostNetwork: false", codes::DUPLICATE_KEY, "hostNetwork", None),
@@ -163,6 +163,11 @@ fn each_mistake_is_reported_once_with_its_span_and_fix() {
 
 /// Bodies that are fine as they are.
 const CLEAN: &[(BodyShape, &str)] = &[
+    // A DNS server's ports: one number, two protocols, two ports.
+    (
+        C,
+        r#"ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }]"#,
+    ),
     (
         P,
         r#"nodeSelector { "gpu-type": "nvidia-tesla-v100" }
