@@ -348,7 +348,14 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let header = format!("# {}: task {}\n", args.node, explained.task.name(db));
-    let text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
+    let mut text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
+    let changes = explained.changes();
+    if !changes.is_empty() {
+        text.push_str("# changed by the overrides, against the task's own pod:\n");
+        for change in &changes {
+            text.push_str(&format!("#   {}\n", explain::change_text(change)));
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
         && error.kind() != std::io::ErrorKind::BrokenPipe

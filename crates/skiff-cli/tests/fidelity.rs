@@ -76,3 +76,36 @@ workflow w() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("\"code\":\"duplicate-merge-key\""), "{}", stdout(&output));
 }
+
+#[test]
+fn a_swapped_template_takes_its_labels_with_it_and_explain_says_so() {
+    let dir = scratch(
+        "fidelity-swap",
+        &[(
+            "w.skiff",
+            br#"
+pod_template a {
+  metadata { labels { team: "ml" } }
+  nodeSelector { pool: "gpu" }
+}
+pod_template b {
+  nodeSelector { pool: "cpu" }
+}
+task t() {
+  image: "x:1"
+  pod_template: a
+}
+workflow w() {
+  let n = t()
+    override replace pod_template: b
+}
+"#,
+        )],
+    );
+    let items = pods(&dir);
+    assert!(items[0]["metadata"]["labels"].get("team").is_none(), "{}", items[0]);
+    let output = skiff(&["explain", "w.n", ".", "--color", "never"], &dir);
+    let text = stdout(&output);
+    assert!(text.contains("#   `metadata.labels.team`: removed `ml`"), "{text}");
+    assert!(text.contains("#   `nodeSelector.pool`: `gpu` → `cpu`"), "{text}");
+}
