@@ -104,7 +104,9 @@ fn test(root: &Path) -> ExitCode {
         let python = install_manifest_checkers(root)?;
         let skiff = build_skiff(root)?;
         let script = root.join("tests/manifests/check_manifests.py");
-        status(Command::new(&python).arg(script).arg(&skiff).arg(root.join("examples")))?;
+        status(
+            Command::new(&python).arg(script).arg(&skiff).arg(root.join("examples")).arg(root.join("tests/fidelity")),
+        )?;
         // `--target argo` against Argo Workflows' JSON schema (closed objects), and
         // `--target podtemplates` with kubernetes-validate.
         status(Command::new(&python).arg(root.join("tests/argo/check_argo.py")).arg(&skiff).arg(root))

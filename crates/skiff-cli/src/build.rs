@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use k8s_openapi::api::core::v1::PodTemplate;
+use skiff_k8s::argo;
 use skiff_k8s::yaml::render_noted;
 use skiff_sema::compile::{self, BuildError, BuildOptions};
 use skiff_sema::explain::{self, ExplainLine};
@@ -119,12 +121,18 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
         (Target::Pods, Some(dir), format) => write_files(&loaded, &options, dir, format),
         (Target::Pods, None, Format::Yaml) => stream_yaml(&loaded, &options),
         (Target::Pods, None, Format::Json) => print_list(&loaded, &options),
-        (Target::Argo, dir, format) => skiff_sema::argo::build(db, &options)
-            .map_err(Failure::Build)
-            .and_then(|objects| write_objects(&objects, dir.as_deref(), format, |w| object_name(&w.metadata))),
-        (Target::Podtemplates, dir, format) => compile::pod_templates(db, &options)
-            .map_err(Failure::Build)
-            .and_then(|objects| write_objects(&objects, dir.as_deref(), format, |t| object_name(&t.metadata))),
+        (Target::Argo, dir, format) => write_objects(
+            dir.as_deref(),
+            format,
+            |w: &argo::Workflow| object_name(&w.metadata),
+            |emit| skiff_sema::argo::build_each(db, &options, emit),
+        ),
+        (Target::Podtemplates, dir, format) => write_objects(
+            dir.as_deref(),
+            format,
+            |t: &PodTemplate| object_name(&t.metadata),
+            |emit| compile::pod_templates(db, &options)?.into_iter().try_for_each(emit),
+        ),
     };
     // Freeing the database memo by memo takes a twentieth of a large build; the process ends
     // here, and the system takes its memory back at once.
@@ -233,39 +241,59 @@ fn object_name(metadata: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Object
     name.unwrap_or("object").to_owned()
 }
 
-/// Objects built whole (a workflow or a template is one object, not a stream of nodes): a YAML
-/// stream, one `v1` `List`, or a file each in `dir`.
+/// Objects made one by one by `make` (a workflow or a template each), each written as soon as
+/// it is made: a YAML stream, one `v1` `List`, or a file each in `dir`.
 fn write_objects<T: serde::Serialize>(
-    objects: &[T],
     dir: Option<&Path>,
     format: Format,
     name: impl Fn(&T) -> String,
+    make: impl FnOnce(&mut dyn FnMut(T) -> Result<(), Failure>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir).map_err(|e| other(format!("cannot create `{}`: {e}", dir.display())))?;
         let extension = if format == Format::Yaml { "yaml" } else { "json" };
-        for object in objects {
-            let path = dir.join(format!("{}.{extension}", name(object)));
-            let text = document(object, format).map_err(other)?;
+        let mut count = 0;
+        make(&mut |object| {
+            let path = dir.join(format!("{}.{extension}", name(&object)));
+            let text = document(&object, format).map_err(other)?;
             std::fs::write(&path, text).map_err(|e| other(format!("cannot write `{}`: {e}", path.display())))?;
-        }
-        let count = objects.len();
+            count += 1;
+            Ok(())
+        })?;
         eprintln!("wrote {count} object{} to {}", if count == 1 { "" } else { "s" }, dir.display());
         return Ok(());
     }
-    let text = match format {
-        Format::Yaml => {
-            let documents: Vec<String> =
-                objects.iter().map(|o| document(o, format)).collect::<Result<_, _>>().map_err(other)?;
-            documents.join("---\n")
+    const HEAD: &[u8] = b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [";
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    // Nothing is written before the first object: a request refused before it prints nothing.
+    make(&mut |object| {
+        match format {
+            Format::Yaml => {
+                if !first {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(document(&object, format).map_err(other)?.as_bytes())?;
+            }
+            Format::Json => {
+                out.write_all(if first { HEAD } else { b"," })?;
+                let text = serde_json::to_string_pretty(&object).map_err(|e| other(e.to_string()))?;
+                for line in text.lines() {
+                    out.write_all(b"\n    ")?;
+                    out.write_all(line.as_bytes())?;
+                }
+            }
         }
-        Format::Json => {
-            let list = serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": objects });
-            document(&list, format).map_err(other)?
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+        first = false;
+        Ok(())
+    })?;
+    if format == Format::Json {
+        out.write_all(if first {
+            b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": []\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+    }
     out.flush()?;
     Ok(())
 }
@@ -320,7 +348,9 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let header = explain::explain_header(db, &explained);
-    let text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
+    let text = header
+        + &render(&loaded, &explain::explain_lines(db, &explained), color)
+        + &explain::explain_changes(&explained);
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
         && error.kind() != std::io::ErrorKind::BrokenPipe

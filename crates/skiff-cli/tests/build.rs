@@ -84,6 +84,10 @@ spec:
   nodeSelector: {gpu-type: nvidia-a100}  # override pod_template (examples/seed/train.skiff:16)
   tolerations:                           # override pod_template (examples/seed/train.skiff:17)
   - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
+# changed by the overrides, against the task's own pod:
+#   `containers[primary].resources.limits.memory`: added `32Gi`
+#   `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+#   `tolerations[0].value`: `\"true\"` → `preemptible`
 ";
     assert_eq!(stdout(&output), expected);
     // m1 keeps the task's template, and says so.

@@ -8,8 +8,8 @@
 use crate::{FileRange, file};
 use skiff_k8s::summary::summarize;
 use skiff_sema::explain::{
-    Explained, NodeId, describe_origin, explain_header, explain_lines, explain_node, node_at, node_by_name, node_name,
-    render_plain,
+    Explained, NodeId, describe_origin, explain_changes, explain_header, explain_lines, explain_node, node_at,
+    node_by_name, node_name, render_plain,
 };
 use skiff_sema::items::item_offset;
 use skiff_sema::{Db, compile, parse};
@@ -24,7 +24,8 @@ pub struct EffectivePod {
     /// The task the node calls.
     pub task: String,
     /// The annotated YAML: `# workflow.binding: task NAME`, the errors that keep the pod from
-    /// being built (`# error: ...`), then the pod with each value's origin.
+    /// being built (`# error: ...`), the pod with each value's origin, then what the call's
+    /// overrides changed (`# changed by the overrides ...`).
     pub text: String,
     /// The pod in one line: node selector, GPUs, memory limit, image.
     pub summary: String,
@@ -64,6 +65,7 @@ fn effective_pod(db: &dyn Db, node: NodeId<'_>) -> Option<EffectivePod> {
         text.push_str(&format!("# error: {} ({})\n", error.message, describe_origin(db, error.origin)));
     }
     text.push_str(&render_plain(&explain_lines(db, &explained)));
+    text.push_str(&explain_changes(&explained));
     Some(EffectivePod {
         node: node_name(db, node),
         task: explained.task.name(db).to_string(),
@@ -123,7 +125,7 @@ mod tests {
         let pod = analysis.effective_pod_at(&crate::FilePosition::new("train.skiff", offset)).unwrap().unwrap();
         assert_eq!(pod.node, "my_workflow.m2");
         assert_eq!(analysis.effective_pod("my_workflow.m2").unwrap().as_ref(), Some(&pod));
-        expect![[r#"
+        expect![[r##"
             # my_workflow.m2: task train_model
             spec:
               restartPolicy: Never                   # base
@@ -146,7 +148,11 @@ mod tests {
               nodeSelector: {gpu-type: nvidia-a100}  # override pod_template (train.skiff:16)
               tolerations:                           # override pod_template (train.skiff:17)
               - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
-        "#]]
+            # changed by the overrides, against the task's own pod:
+            #   `containers[primary].resources.limits.memory`: added `32Gi`
+            #   `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+            #   `tolerations[0].value`: `"true"` → `preemptible`
+        "##]]
         .assert_eq(&pod.text);
         assert_eq!(pod.summary, "gpu-type=nvidia-a100 · 1 GPU · 32Gi memory · train:1.4");
         assert!(show(&host, "train.skiff", pod.binding.span).contains("\"let m2 = train_model(data: data2)"));

@@ -11,7 +11,6 @@ use crate::defs::{self, Def};
 use crate::locate::{self, BodyCtx, Hit, Located, RefRole, is_skiff_field};
 use crate::render::{param_text, signature_text};
 use crate::{FilePosition, file};
-use skiff_k8s::merge::{Change, ChangeKind};
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
 use skiff_sema::explain::{explain_lines, explain_node, node_at, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
@@ -106,21 +105,11 @@ fn call_hover(db: &dyn Db, file: SourceFile, binding: &Let) -> Option<String> {
         } else {
             out.push_str("\n\nChanged by the overrides, against the task's own pod:\n");
             for change in &changes {
-                out.push_str(&format!("\n- {}", change_text(change)));
+                out.push_str(&format!("\n- {}", skiff_sema::explain::change_text(change)));
             }
         }
     }
     Some(out)
-}
-
-/// `` `nodeSelector.gpu-type`: `v100` → `a100` ``; `spec.` is left out, as in skiff.
-fn change_text<O>(change: &Change<O>) -> String {
-    let path = change.path.strip_prefix("spec.").unwrap_or(&change.path);
-    match &change.kind {
-        ChangeKind::Changed { old, new, .. } => format!("`{path}`: `{old}` → `{new}`"),
-        ChangeKind::Added { new, .. } => format!("`{path}`: added `{new}`"),
-        ChangeKind::Removed { old } => format!("`{path}`: removed `{old}`"),
-    }
 }
 
 fn def_hover(db: &dyn Db, def: &Def<'_>) -> Option<String> {

@@ -57,6 +57,10 @@ pub mod codes {
     pub const INVALID_LABEL_VALUE: &str = "invalid-label-value";
     /// A key of `annotations` that is not a valid qualified name.
     pub const INVALID_ANNOTATION_KEY: &str = "invalid-annotation-key";
+    /// A container `image` the container runtime cannot read (`InvalidImageName`).
+    pub const INVALID_IMAGE: &str = "invalid-image";
+    /// A key of a container's `limits` or `requests` that is no resource name.
+    pub const INVALID_RESOURCE_NAME: &str = "invalid-resource-name";
     /// A container, volume or host name that is not a DNS-1123 name.
     pub const INVALID_NAME: &str = "invalid-name";
     /// A resource request above the limit for the same resource.
@@ -91,6 +95,8 @@ pub mod codes {
         INVALID_LABEL_KEY,
         INVALID_LABEL_VALUE,
         INVALID_ANNOTATION_KEY,
+        INVALID_RESOURCE_NAME,
+        INVALID_IMAGE,
         INVALID_NAME,
         REQUESTS_EXCEED_LIMITS,
         DUPLICATE_MERGE_KEY,

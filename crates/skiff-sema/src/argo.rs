@@ -53,7 +53,25 @@ pub fn is_artifact(ty: &Ty) -> bool {
 
 /// One Argo object per selected workflow, in the order of [`crate::compile::workflows`].
 pub fn build(db: &dyn Db, options: &BuildOptions) -> Result<Vec<Workflow>, BuildError> {
-    checked_request(db, options)?.into_iter().map(|workflow| build_workflow(db, workflow, options)).collect()
+    let mut out = Vec::new();
+    build_each(db, options, |workflow| {
+        out.push(workflow);
+        Ok::<(), BuildError>(())
+    })?;
+    Ok(out)
+}
+
+/// [`build`] as a stream: each workflow goes to `emit` as soon as it is made, so that a large
+/// build never holds them all. The request is checked before the first one is made.
+pub fn build_each<E: From<BuildError>>(
+    db: &dyn Db,
+    options: &BuildOptions,
+    mut emit: impl FnMut(Workflow) -> Result<(), E>,
+) -> Result<(), E> {
+    for workflow in checked_request(db, options)? {
+        emit(build_workflow(db, workflow, options)?)?;
+    }
+    Ok(())
 }
 
 fn build_workflow(db: &dyn Db, workflow: ItemId<'_>, options: &BuildOptions) -> Result<Workflow, BuildError> {

@@ -30,6 +30,7 @@ pub const INVALID_CONFIG: &str = "invalid-config";
 pub const UNMATCHED_CONTAINER: &str = "unmatched-container";
 /// A layer removed the primary container.
 pub const MISSING_PRIMARY_CONTAINER: &str = "missing-primary-container";
+pub const MISSING_IMAGE: &str = "missing-image";
 /// A layer the merge engine refuses (a directive the API server refuses too).
 pub const INVALID_MERGE: &str = "invalid-merge";
 /// A template file that is not a PodTemplate YAML document.
@@ -65,6 +66,7 @@ pub const ALL: &[&str] = &[
     INVALID_CONFIG,
     UNMATCHED_CONTAINER,
     MISSING_PRIMARY_CONTAINER,
+    MISSING_IMAGE,
     INVALID_MERGE,
     INVALID_TEMPLATE_FILE,
 ];

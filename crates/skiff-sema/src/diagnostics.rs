@@ -48,3 +48,20 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out
 }
+
+/// The problems of a YAML pod template (a `from` file or `skiff.toml`'s default), at their place
+/// in the YAML: the checks of a pod-template body written in skiff ([`crate::body::yaml_body`]),
+/// without fixes (they would be skiff text). A file that does not read as a pod template is
+/// reported where it is named, not here.
+#[salsa::tracked(returns(ref))]
+pub fn data_file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let text = file.text(db);
+    let Ok(template) = crate::pod::yaml_template(text) else { return Vec::new() };
+    let body = crate::body::yaml_body(&template, text);
+    let mut out = crate::body::check_body(&body, skiff_k8s::BodyShape::PodTemplate, &[]);
+    for diagnostic in &mut out {
+        diagnostic.fix = None;
+    }
+    out.sort_by_key(|d| (d.span.start, d.span.end));
+    out
+}

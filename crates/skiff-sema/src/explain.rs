@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use skiff_k8s::merge::{Change, Shape};
+use skiff_k8s::merge::{Change, ChangeKind, Shape};
 use skiff_k8s::yaml::{NotedLine, to_noted_yaml};
 use skiff_syntax::LineIndex;
 use skiff_syntax::ast::{FieldOp, ItemKind};
@@ -20,6 +20,17 @@ use crate::compile::{bindings, workflows};
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemId, ItemTag, file_items, item_ast, item_offset, item_offsets};
 use crate::pod::{EffectivePod, Layer, Origin, Place, PodError, node_pod, node_task, task_pod};
+
+/// One change an override made, as hover and `skiff explain` say it:
+/// `` `nodeSelector.gpu-type`: `v100` → `a100` ``; `spec.` is left out, as in skiff.
+pub fn change_text<O>(change: &Change<O>) -> String {
+    let path = change.path.strip_prefix("spec.").unwrap_or(&change.path);
+    match &change.kind {
+        ChangeKind::Changed { old, new, .. } => format!("`{path}`: `{old}` → `{new}`"),
+        ChangeKind::Added { new, .. } => format!("`{path}`: added `{new}`"),
+        ChangeKind::Removed { old } => format!("`{path}`: removed `{old}`"),
+    }
+}
 
 /// One workflow node: the `binding`-th `let` of `workflow` (from 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -158,6 +169,20 @@ pub fn node_name(db: &dyn Db, node: NodeId<'_>) -> String {
 /// The first line `skiff explain` prints above the pod: `# my_workflow.m2: task train_model`.
 pub fn explain_header(db: &dyn Db, explained: &Explained<'_>) -> String {
     format!("# {}: task {}\n", node_name(db, explained.node), explained.task.name(db))
+}
+
+/// What `skiff explain` prints below the pod: the call's overrides' changes against the task's
+/// own pod, one `#` line each under a heading (nothing when they change nothing).
+pub fn explain_changes(explained: &Explained<'_>) -> String {
+    let changes = explained.changes();
+    if changes.is_empty() {
+        return String::new();
+    }
+    let mut text = "# changed by the overrides, against the task's own pod:\n".to_string();
+    for change in &changes {
+        text.push_str(&format!("#   {}\n", change_text(change)));
+    }
+    text
 }
 
 /// Where a value came from, for people.

@@ -42,7 +42,7 @@ mod workspace;
 pub use check::{ItemDiagnostic, check_item, item_references, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, config_json_schema, project_config};
 pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
-pub use diagnostics::{file_diagnostics, parse_diagnostics};
+pub use diagnostics::{data_file_diagnostics, file_diagnostics, parse_diagnostics};
 pub use resolve::{Resolution, import_cycles, resolve_import_path, resolve_path};
 pub use skiff_syntax::{Diagnostic, Fix, Label, Severity, Span, TextEdit};
 pub use workspace::{FileDiagnostic, Workspace};

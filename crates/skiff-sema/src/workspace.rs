@@ -142,7 +142,8 @@ impl Workspace {
         parallel_map(&self.db, files, threads, |db, file| referenced_paths(db, *file)).concat()
     }
 
-    /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
+    /// Every diagnostic of `skiff.toml`, of every `.skiff` file (files in path order, each file's
+    /// in source order), then of every YAML template.
     /// A large workspace is checked on every core: each thread reads its own handle on the
     /// same database, and salsa runs each query once however many threads ask for it.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
@@ -161,6 +162,11 @@ impl Workspace {
         let per_file = parallel_map(&self.db, &files, threads, |db, (_, file)| file_diagnostics(db, *file).clone());
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
+        }
+        // YAML templates are read only when a file or skiff.toml names them: each is checked.
+        for (path, file) in self.db.files().data_files(&self.db) {
+            let diagnostics = crate::diagnostics::data_file_diagnostics(&self.db, *file);
+            out.extend(diagnostics.iter().map(|d| FileDiagnostic { path: path.clone(), diagnostic: d.clone() }));
         }
         out
     }

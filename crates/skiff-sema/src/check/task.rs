@@ -12,10 +12,6 @@ use skiff_k8s::BodyShape;
 use skiff_syntax::ast::*;
 use skiff_syntax::{Diagnostic, Span};
 
-/// The container fields whose strings the compiler renders placeholders in: where Kubernetes
-/// expands `$(VAR)`.
-const SUBSTITUTED_FIELDS: &[&str] = &["command", "args", "env"];
-
 impl<'db> Checker<'db> {
     pub(super) fn task(&self, task: &Task, sink: &mut Sink<'db>) {
         self.params(&task.params, sink);
@@ -31,15 +27,23 @@ impl<'db> Checker<'db> {
         let params: Vec<&str> = task.params.iter().map(|p| p.name.text.as_str()).collect();
         let has_output =
             task.output.as_ref().is_some_and(|ty| crate::types::Ty::from_syntax(ty) != crate::types::Ty::Unit);
+        // Where each string lands in the pod: the body is the primary container, an inline
+        // `pod_template` the pod spec.
         for field in &task.body.fields {
             let Some(value) = field.op.value() else { continue };
             let name = field.key.name.text.as_str();
-            let substituted = SUBSTITUTED_FIELDS.contains(&name);
-            crate::inputs::visit_value_strings(value, &mut |text, span| {
-                if substituted {
+            let mut path = match name == TaskField::PodTemplate.name() {
+                true => vec!["spec"],
+                false => vec!["spec", "containers", name],
+            };
+            crate::inputs::visit_value_at(value, &mut path, &mut |at, text, span| {
+                // `env { NAME: "value" }` is `env: [{ name: "NAME", value: "value" }]`.
+                let env_sugar = at.len() == 4 && at[..3] == ["spec", "containers", "env"];
+                if crate::inputs::is_substituted(at) || env_sugar {
                     self.placeholders(text, span, &params, has_output, sink);
                 } else {
-                    self.unsubstituted(text, span, name, sink);
+                    let shown = at.strip_prefix(&["spec", "containers"]).or(at.strip_prefix(&["spec"])).unwrap_or(at);
+                    self.unsubstituted(text, span, &shown.join("."), sink);
                 }
             });
         }
