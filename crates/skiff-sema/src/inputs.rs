@@ -134,7 +134,13 @@ pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &No
         }
         let substituted = is_substituted(path);
         for placeholder in placeholders(text) {
-            let error = |code, message: String, help: &str| PodError { code, message, help: Some(help.into()), origin };
+            let error = |code, message: String, help: &str| PodError {
+                code,
+                message,
+                help: Some(help.into()),
+                origin,
+                also: None,
+            };
             let known_input = placeholder.input_name().is_some_and(|(name, _)| params.contains(&name));
             let error = match (substituted, placeholder.is_output_path(), placeholder.input().is_some()) {
                 (true, true, _) if has_output => continue,

@@ -1,7 +1,7 @@
 //! What only a merged pod shows (a task's pod, each node's pod of a workflow), reported on the
 //! item's own text or, when another item or a YAML file causes it, with a pointer there.
 
-use super::{Checker, Sink};
+use super::{Checker, ItemDiagnostic, Related, Sink};
 use crate::pod::{Place, PodError, node_pod, node_task, task_pod};
 use crate::task_fields::TaskField;
 use skiff_syntax::ast::*;
@@ -37,24 +37,41 @@ impl<'db> Checker<'db> {
         }
     }
 
-    /// A pod error, on its own text when it is in this item, else on `at` with a label there.
+    /// A pod error, on its own text when it is in this item, else on `at` with a label there;
+    /// its second place, if any, as another label.
     fn pod_error(&self, error: &PodError<'db>, at: Span, sink: &mut Sink<'db>) {
         let mut diagnostic = Diagnostic::new(error.code, at, error.message.clone());
         if let Some(help) = &error.help {
             diagnostic = diagnostic.with_help(help.clone());
         }
+        let mut related = Vec::new();
         match error.origin.place {
-            Place::Item { item, span } if item == self.item => {
-                diagnostic.span = span;
-                sink.push(diagnostic);
-            }
-            Place::Item { item, span } => sink.push_related(diagnostic, item, span, "from here"),
+            Place::Item { item, span } if item == self.item => diagnostic.span = span,
+            Place::Item { item, span } => related.push(Related { item, span, message: "from here".into() }),
             Place::Data { file, span } => {
-                let line = skiff_syntax::LineIndex::new(file.text(self.db)).line(span.start) + 1;
-                diagnostic.message = format!("{} ({}:{line})", diagnostic.message, file.path(self.db));
-                sink.push(diagnostic);
+                diagnostic.message = format!("{} ({})", diagnostic.message, self.data_place(file, span));
             }
-            Place::Builtin => sink.push(diagnostic),
+            Place::Builtin => {}
         }
+        if let Some((origin, what)) = &error.also {
+            match origin.place {
+                Place::Item { item, span } if item == self.item => {
+                    diagnostic = diagnostic.with_label(span, what.clone())
+                }
+                Place::Item { item, span } => related.push(Related { item, span, message: what.clone() }),
+                Place::Data { file, span } => {
+                    let place = self.data_place(file, span);
+                    diagnostic.message = format!("{} ({what}: {place})", diagnostic.message);
+                }
+                Place::Builtin => {}
+            }
+        }
+        sink.out.push(ItemDiagnostic { diagnostic, related });
+    }
+
+    /// `file.yaml:12`: a place in a YAML template.
+    fn data_place(&self, file: crate::db::SourceFile, span: Span) -> String {
+        let line = skiff_syntax::LineIndex::new(file.text(self.db)).line(span.start) + 1;
+        format!("{}:{line}", file.path(self.db))
     }
 }
