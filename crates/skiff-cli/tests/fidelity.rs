@@ -132,3 +132,38 @@ workflow w() {
     assert!(text.contains("#   `metadata.labels.team`: removed `ml`"), "{text}");
     assert!(text.contains("#   `nodeSelector.pool`: `gpu` → `cpu`"), "{text}");
 }
+
+#[test]
+fn braces_that_are_not_skiffs_reach_the_container_and_quoted_ones_are_text() {
+    let dir = scratch(
+        "fidelity-braces",
+        &[(
+            "w.skiff",
+            br#"
+task flyte_style(epochs: int) {
+  image: "ghcr.io/acme/raw-container:1"
+  args: ["--input", "{{.input}}", "--out", "{{.outputPrefix}}", "--epochs", "{{inputs.epochs}}"]
+}
+task literal() {
+  image: "bitnami/kubectl:1.31"
+  args: ["get", "pods", "-o", "go-template={{.metadata.name}}", "{{\"{{\"}}inputs.x}}"]
+}
+workflow w() {
+  let a = flyte_style(epochs: 3)
+  let b = literal()
+}
+"#,
+        )],
+    );
+    let items = pods(&dir);
+    let args = |i: usize| items[i]["spec"]["containers"][0]["args"].clone();
+    assert_eq!(
+        args(0),
+        serde_json::json!(["--input", "{{.input}}", "--out", "{{.outputPrefix}}", "--epochs", "$(SKIFF_INPUT_EPOCHS)"])
+    );
+    assert_eq!(args(1), serde_json::json!(["get", "pods", "-o", "go-template={{.metadata.name}}", "{{inputs.x}}"]));
+    // Argo passes unknown braces through; text it reads as its own variable is refused at build.
+    let output = skiff(&["build", "--target", "argo", "--workflow", "w", "."], &dir);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stderr(&output).contains("w.b: `container.args[4]` holds \"{{inputs.x}}\""), "{}", stderr(&output));
+}
