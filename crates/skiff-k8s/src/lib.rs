@@ -6,7 +6,8 @@
 //! ([`tables`]), resource quantities and their exact comparison, durations as values, label and
 //! DNS-1123 name rules, the rules values must follow ([`rules`]: each written once, on plain
 //! values or on a merge tree, returning findings tagged with the caller's origin), the strategic
-//! merge engine with provenance ([`merge`]), Kubernetes YAML in and out ([`yaml`]), and which pod
+//! merge engine with provenance ([`merge`]), the policy checks of a merged pod that
+//! Kubernetes accepts but a reviewer should not (privileged, host namespaces, `:latest`: [`policy`]), Kubernetes YAML in and out ([`yaml`]), and which pod
 //! document an object is ([`documents`]).
 //!
 //! It is not for skiff's language: it does not know skiff's syntax tree, spans, diagnostics or
@@ -20,6 +21,7 @@ pub mod documents;
 pub mod duration;
 pub mod merge;
 pub mod names;
+pub mod policy;
 pub mod quantity;
 pub mod rules;
 pub mod schema;
