@@ -28,8 +28,10 @@ pub mod codes {
     pub const HOST_IPC: &str = "host-ipc";
     /// A `hostPath` volume.
     pub const HOST_PATH: &str = "host-path";
-    /// An image with the tag `latest`, or with no tag and no digest.
-    pub const LATEST_IMAGE: &str = "latest-image";
+    /// An image with the tag `latest` and no digest.
+    pub const LATEST_TAG: &str = "latest-tag";
+    /// An image with no tag and no digest (the runtime pulls `latest`).
+    pub const UNTAGGED_IMAGE: &str = "untagged-image";
     /// A container without `resources.limits.memory`.
     pub const MISSING_MEMORY_LIMIT: &str = "missing-memory-limit";
     /// A container without `resources.requests.cpu` (nor a CPU limit it would default to).
@@ -46,7 +48,8 @@ pub mod codes {
         HOST_PID,
         HOST_IPC,
         HOST_PATH,
-        LATEST_IMAGE,
+        LATEST_TAG,
+        UNTAGGED_IMAGE,
         MISSING_MEMORY_LIMIT,
         MISSING_CPU_REQUEST,
         RUN_AS_ROOT,
@@ -64,18 +67,29 @@ pub fn capability_name(text: &str) -> String {
     upper.strip_prefix("CAP_").map_or(upper.clone(), str::to_owned)
 }
 
-/// Whether an image reference runs whatever `latest` is at pull time: the tag `latest`, or no
-/// tag and no digest (the runtime adds `:latest`). A tag follows the last `:` of the last path
-/// segment, so `registry:5000/app` has none; a digest (`@sha256:...`) pins the image whatever
-/// the tag. An image with a skiff placeholder is decided at build time, not here.
-pub fn image_runs_latest(image: &str) -> bool {
+/// How an image reference names its version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageVersion {
+    /// A tag other than `latest`, or a digest (`@sha256:...`), which pins the image whatever
+    /// the tag; or a skiff placeholder, decided at build time.
+    Pinned,
+    /// The tag `latest`.
+    Latest,
+    /// No tag and no digest: the runtime pulls `latest`.
+    Untagged,
+}
+
+/// How `image` names its version. A tag follows the last `:` of the last path segment, so
+/// `registry:5000/app` has none.
+pub fn image_version(image: &str) -> ImageVersion {
     if image.contains('@') || image.contains("{{") || image.trim().is_empty() {
-        return false;
+        return ImageVersion::Pinned;
     }
     let last = image.rsplit('/').next().unwrap_or(image);
     match last.rsplit_once(':') {
-        Some((_, tag)) => tag == "latest",
-        None => true,
+        Some((_, "latest")) => ImageVersion::Latest,
+        Some(_) => ImageVersion::Pinned,
+        None => ImageVersion::Untagged,
     }
 }
 
@@ -180,21 +194,24 @@ fn container_findings<O: Copy>(container: &Node<O>, pod_security: Option<&Node<O
     }
     if let Some(node) = image
         && let Some(text) = node.as_str()
-        && image_runs_latest(text)
     {
-        let said = if text.rsplit('/').next().is_some_and(|last| last.contains(':')) {
-            "the tag `latest`".to_owned()
-        } else {
-            "no tag, so `latest`".to_owned()
+        let (code, said) = match image_version(text) {
+            ImageVersion::Pinned => ("", ""),
+            ImageVersion::Latest => (codes::LATEST_TAG, "the tag `latest`"),
+            ImageVersion::Untagged => (codes::UNTAGGED_IMAGE, "no tag, so `latest`"),
         };
-        out.push(
-            finding(
-                codes::LATEST_IMAGE,
-                node.origin,
-                format!("container `{name}` runs `{text}`: {said}, whatever it is when the pod starts"),
-            )
-            .help("pin a version tag (`app:1.4`) or a digest (`app@sha256:...`), so that a rerun runs the same code"),
-        );
+        if !code.is_empty() {
+            out.push(
+                finding(
+                    code,
+                    node.origin,
+                    format!("container `{name}` runs `{text}`: {said}, whatever it is when the pod starts"),
+                )
+                .help(
+                    "pin a version tag (`app:1.4`) or a digest (`app@sha256:...`), so that a rerun runs the same code",
+                ),
+            );
+        }
     }
     let resources = container.get_path(&["resources"]);
     let has = |group: &str, resource: &str| resources.and_then(|r| r.get_path(&[group, resource])).is_some();
@@ -319,7 +336,7 @@ mod tests {
             "privileged": true, "allowPrivilegeEscalation": true, "runAsUser": 0,
             "capabilities": {"add": ["cap_sys_admin", "NET_RAW", "NET_ADMIN"]}
         });
-        container["image"] = serde_json::json!("busybox");
+        container["image"] = serde_json::json!("busybox:latest");
         container["resources"] = serde_json::json!({});
         let tree = pod(serde_json::json!({"spec": {
             "hostNetwork": true, "hostPID": false, "hostIPC": true,
@@ -336,7 +353,7 @@ mod tests {
                 codes::PRIVILEGED_CONTAINER,
                 codes::DANGEROUS_CAPABILITY,
                 codes::DANGEROUS_CAPABILITY,
-                codes::LATEST_IMAGE,
+                codes::LATEST_TAG,
                 codes::MISSING_MEMORY_LIMIT,
                 codes::MISSING_CPU_REQUEST,
                 codes::RUN_AS_ROOT,
@@ -346,17 +363,19 @@ mod tests {
 
     #[test]
     fn image_tags_are_read_as_the_runtime_reads_them() {
-        for (image, latest) in [
-            ("busybox", true),
-            ("busybox:latest", true),
-            ("busybox:1.36", false),
-            ("registry:5000/team/app", true),
-            ("registry:5000/team/app:2", false),
-            ("app@sha256:0123", false),
-            ("app:latest@sha256:0123", false),
-            ("ghcr.io/acme/{{inputs.image}}", false),
+        use ImageVersion::*;
+        for (image, version) in [
+            ("busybox", Untagged),
+            ("busybox:latest", Latest),
+            ("busybox:1.36", Pinned),
+            ("registry:5000/team/app", Untagged),
+            ("registry:5000/team/app:latest", Latest),
+            ("registry:5000/team/app:2", Pinned),
+            ("app@sha256:0123", Pinned),
+            ("app:latest@sha256:0123", Pinned),
+            ("ghcr.io/acme/{{inputs.image}}", Pinned),
         ] {
-            assert_eq!(image_runs_latest(image), latest, "{image}");
+            assert_eq!(image_version(image), version, "{image}");
         }
     }
 

@@ -6,7 +6,8 @@
 use crate::check::{check_item, pod_diagnostics};
 use crate::db::{Db, SourceFile, file_chunks, parse_chunk};
 use crate::items::{file_items, item_offset, item_offsets};
-use skiff_syntax::{Diagnostic, Label};
+use crate::lints::{apply_levels, is_configurable, skiff_allows, skiff_lint_diagnostics};
+use skiff_syntax::{Diagnostic, Label, LineIndex};
 
 /// The syntax errors of the file, in source order: each chunk's, moved to where the chunk is
 /// (chunks are in order and their errors within them, so no sort is needed).
@@ -23,7 +24,8 @@ pub fn parse_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     out
 }
 
-/// Every diagnostic of one file, in source order.
+/// Every diagnostic of one file, in source order: its own, and the lints of values written in
+/// it, at the levels of `skiff.toml`'s `[lints]` and its `// skiff: allow(...)` comments.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut out = parse_diagnostics(db, file).clone();
@@ -44,6 +46,13 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             }
             out.push(diagnostic);
         }
+    }
+    out.extend(skiff_lint_diagnostics(db, file));
+    if out.iter().any(|d| is_configurable(d.code)) {
+        let text = file.text(db);
+        let index = LineIndex::new(text);
+        let allows = skiff_allows(db, file, &index);
+        out = apply_levels(db, out, &index, &allows);
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out

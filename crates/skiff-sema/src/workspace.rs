@@ -3,7 +3,8 @@
 use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
 use crate::diagnostics::file_diagnostics;
-use crate::items::{Signature, item_tree};
+use crate::items::{Signature, file_items, item_tree};
+use crate::lints::data_file_diagnostics;
 use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
@@ -142,9 +143,10 @@ impl Workspace {
         parallel_map(&self.db, files, threads, |db, file| referenced_paths(db, *file)).concat()
     }
 
-    /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order.
-    /// A large workspace is checked on every core: each thread reads its own handle on the
-    /// same database, and salsa runs each query once however many threads ask for it.
+    /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order,
+    /// then those of the YAML files (the lints of the values they wrote). A large workspace is
+    /// checked on every core: each thread reads its own handle on the same database, and salsa
+    /// runs each query once however many threads ask for it.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
         let mut out: Vec<FileDiagnostic> = project_config(&self.db)
             .1
@@ -158,9 +160,24 @@ impl Workspace {
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             item_tree(db, *file);
         });
+        // Then every item's merged pods: a file's diagnostics gather the lints of every file
+        // (a template's line is linted through the tasks that use it), and would otherwise wait
+        // for one thread to merge them all.
+        parallel_map(&self.db, &files, threads, |db, (_, file)| {
+            for item in file_items(db, *file) {
+                crate::check::pod_checks(db, *item);
+            }
+        });
         let per_file = parallel_map(&self.db, &files, threads, |db, (_, file)| file_diagnostics(db, *file).clone());
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
+        }
+        for (path, file) in self.db.files().data_files(&self.db) {
+            out.extend(
+                data_file_diagnostics(&self.db, *file)
+                    .iter()
+                    .map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic: diagnostic.clone() }),
+            );
         }
         out
     }

@@ -123,16 +123,16 @@ fn editing_a_task_body_remerges_the_pods_of_its_callers_only() {
     // A call with an override has a pod of its own, merged on its task's.
     let main =
         MAIN.replace("  let model = train(data: data)\n", "  let model = train(data: data)\n    override retries: 1\n");
-    fixture.reran_after("pod_diagnostics", "main.skiff", &main);
+    fixture.reran_after("pod_checks", "main.skiff", &main);
     let edited = main.replace("train:1.4", "train:1.5");
-    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &edited);
+    let remerged = fixture.reran_after("pod_checks", "main.skiff", &edited);
     assert_eq!(remerged, BTreeSet::from(["main.skiff:nightly".to_string(), "main.skiff:train".to_string()]));
     // `cleanup` calls `clean` without overrides: its node's pod is the task's, checked once.
     let edited_other = OTHER.replace("clean:2.0", "clean:2.1");
-    let remerged = fixture.reran_after("pod_diagnostics", "other.skiff", &edited_other);
+    let remerged = fixture.reran_after("pod_checks", "other.skiff", &edited_other);
     assert_eq!(remerged, BTreeSet::from(["other.skiff:clean".to_string()]));
     // A comment above everything moves every item and re-merges nothing.
-    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &format!("// moved\n{edited}"));
+    let remerged = fixture.reran_after("pod_checks", "main.skiff", &format!("// moved\n{edited}"));
     assert_eq!(remerged, BTreeSet::new());
 }
 
