@@ -285,3 +285,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_lint_in_an_imported_template_follows_its_line_and_merges_nothing_again() {
+    let mut fixture = Fixture::new();
+    let lib = LIB.replace("  nodeSelector", "  hostNetwork: true\n  nodeSelector");
+    fixture.workspace.set_file("lib.skiff", lib.clone());
+    let lints = |fixture: &Fixture| -> Vec<(String, usize)> {
+        fixture
+            .workspace
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                let text = fixture.workspace.file(&d.path).unwrap().text(&fixture.workspace.db).clone();
+                (d.path.clone(), text[..d.diagnostic.span.start as usize].matches('\n').count() + 1)
+            })
+            .collect()
+    };
+    // Reported once, in the template's file, though a task's pod is where it was found.
+    assert_eq!(lints(&fixture), [("lib.skiff".to_string(), 3)]);
+    // Lines above it move it; no pod is merged again, and no lint is gathered again.
+    let moved = format!("// moved\n\n{lib}");
+    assert_eq!(fixture.runs_after("pod_checks", "lib.skiff", &moved), 0);
+    assert_eq!(fixture.runs_after("lints_by_file", "lib.skiff", &format!("// again\n{moved}")), 0);
+    assert_eq!(lints(&fixture), [("lib.skiff".to_string(), 6)]);
+    // (The log does see it run when a lint changes.)
+    let changed = format!("// again\n{moved}").replace("hostNetwork", "hostPID");
+    assert_eq!(fixture.runs_after("lints_by_file", "lib.skiff", &changed), 1);
+}
