@@ -155,6 +155,41 @@ pub fn file_lints<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<Lint<'db>> {
     lints_by_file(db).0.get(&file).cloned().unwrap_or_default()
 }
 
+/// The lints of one node's pod that its project reports (at their level, not allowed where the
+/// value was written), as hover shows them beside the pod: the same findings `skiff check`
+/// reports, found on the pod `explain_node` gives.
+pub fn node_lints<'db>(db: &'db dyn Db, explained: &crate::explain::Explained<'db>) -> Vec<(Lint<'db>, Level)> {
+    let Some(tree) = &explained.pod.tree else { return Vec::new() };
+    let node = explained.node;
+    let Some((_, binding)) = crate::pod::node_task(db, node.workflow, node.binding) else { return Vec::new() };
+    let fallback = Place::Item { item: node.workflow, span: binding.call.span };
+    let levels = &project_config(db).0.lints;
+    pod_lints(&tree.0, fallback)
+        .into_iter()
+        .filter_map(|lint| {
+            let default = LINTS.iter().find(|(c, _)| *c == lint.code).map_or(Level::Warn, |(_, l)| *l);
+            let level = levels.get(lint.code).copied().unwrap_or(default);
+            (level != Level::Allow && !allowed_at(db, &lint)).then_some((lint, level))
+        })
+        .collect()
+}
+
+/// Whether a `skiff: allow(...)` comment allows `lint` where it is reported.
+fn allowed_at(db: &dyn Db, lint: &Lint<'_>) -> bool {
+    let (file, offset) = match lint.place() {
+        Place::Item { item, span } => (item.file(db), crate::items::item_offset(db, item) + span.start),
+        Place::Data { file, span } => (file, span.start),
+        Place::Builtin => return false,
+    };
+    let index = LineIndex::new(file.text(db));
+    let allows = match lint.place() {
+        Place::Data { .. } => yaml_allows(file.text(db), &index),
+        _ => skiff_allows(db, file, &index),
+    };
+    let line = index.line(offset);
+    allows.iter().any(|a| a.lines.0 <= line && line <= a.lines.1 && a.codes.iter().any(|c| c == lint.code))
+}
+
 /// The lints of a `.skiff` file as diagnostics, at absolute positions.
 pub(crate) fn skiff_lint_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let lints = file_lints(db, file);
