@@ -93,11 +93,30 @@ pub fn image_version(image: &str) -> ImageVersion {
     }
 }
 
-/// Every policy finding of a `PodTemplateSpec` tree, in the pod's order: pod-level fields, then
-/// each container (init containers first).
-pub fn pod_findings<O: Copy>(pod: &Node<O>) -> Vec<Finding<O>> {
-    let mut out = Vec::new();
-    let Some(spec) = pod.get_path(&["spec"]) else { return out };
+/// The findings of the checks a caller wants.
+struct Findings<'a, O> {
+    out: Vec<Finding<O>>,
+    enabled: &'a dyn Fn(&str) -> bool,
+}
+
+impl<O> Findings<'_, O> {
+    fn wants(&self, code: &str) -> bool {
+        (self.enabled)(code)
+    }
+
+    fn push(&mut self, finding: Finding<O>) {
+        if self.wants(finding.code) {
+            self.out.push(finding);
+        }
+    }
+}
+
+/// The policy findings of a `PodTemplateSpec` tree of the checks `enabled` names, in the pod's
+/// order: pod-level fields, then each container (init containers first). A check not enabled
+/// costs nothing: what is missing is found on every pod, and a message is a string.
+pub fn pod_findings<O: Copy>(pod: &Node<O>, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding<O>> {
+    let mut out = Findings { out: Vec::new(), enabled };
+    let Some(spec) = pod.get_path(&["spec"]) else { return out.out };
     for (field, code, what) in [
         ("hostNetwork", codes::HOST_NETWORK, "the node's network namespace: it sees and binds the node's interfaces"),
         ("hostPID", codes::HOST_PID, "the node's process namespace: it sees and can signal every process on the node"),
@@ -136,10 +155,10 @@ pub fn pod_findings<O: Copy>(pod: &Node<O>) -> Vec<Finding<O>> {
             container_findings(container, pod_security, &mut out);
         }
     }
-    out
+    out.out
 }
 
-fn container_findings<O: Copy>(container: &Node<O>, pod_security: Option<&Node<O>>, out: &mut Vec<Finding<O>>) {
+fn container_findings<O: Copy>(container: &Node<O>, pod_security: Option<&Node<O>>, out: &mut Findings<'_, O>) {
     let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
     let image = container.get_path(&["image"]);
     // What is missing is reported where the container is made: its image.
@@ -215,20 +234,22 @@ fn container_findings<O: Copy>(container: &Node<O>, pod_security: Option<&Node<O
     }
     let resources = container.get_path(&["resources"]);
     let has = |group: &str, resource: &str| resources.and_then(|r| r.get_path(&[group, resource])).is_some();
-    if !has("limits", "memory") {
+    if out.wants(codes::MISSING_MEMORY_LIMIT) && !has("limits", "memory") {
         out.push(
             finding(codes::MISSING_MEMORY_LIMIT, made_at, format!("container `{name}` has no memory limit"))
                 .help("without `resources.limits.memory` a leak takes the node's memory and other pods are evicted"),
         );
     }
     // Kubernetes copies a CPU limit into a missing request.
-    if !has("requests", "cpu") && !has("limits", "cpu") {
+    if out.wants(codes::MISSING_CPU_REQUEST) && !has("requests", "cpu") && !has("limits", "cpu") {
         out.push(
             finding(codes::MISSING_CPU_REQUEST, made_at, format!("container `{name}` has no CPU request"))
                 .help("without `resources.requests.cpu` the scheduler counts the container as free and packs nodes past what they hold"),
         );
     }
-    run_as_root(name, security, pod_security, made_at, out);
+    if out.wants(codes::RUN_AS_ROOT) {
+        run_as_root(name, security, pod_security, made_at, out);
+    }
 }
 
 /// The container's user: its own `runAsUser` and `runAsNonRoot` over the pod's.
@@ -237,7 +258,7 @@ fn run_as_root<O: Copy>(
     security: Option<&Node<O>>,
     pod_security: Option<&Node<O>>,
     made_at: O,
-    out: &mut Vec<Finding<O>>,
+    out: &mut Findings<'_, O>,
 ) {
     let field =
         |key: &str| security.and_then(|s| s.get_path(&[key])).or_else(|| pod_security.and_then(|s| s.get_path(&[key])));
@@ -326,7 +347,16 @@ mod tests {
     #[test]
     fn a_careful_pod_has_no_finding() {
         let tree = pod(serde_json::json!({"spec": {"containers": [quiet_container()]}}));
-        assert_eq!(codes_of(&pod_findings(&tree)), Vec::<&str>::new());
+        assert_eq!(codes_of(&pod_findings(&tree, &|_| true)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn only_the_checks_asked_for_run() {
+        let tree = pod(serde_json::json!({"spec": {"hostPID": true, "containers": [{"name": "a", "image": "a"}]}}));
+        let only = |code: &'static str| move |c: &str| c == code;
+        assert_eq!(codes_of(&pod_findings(&tree, &only(codes::HOST_PID))), [codes::HOST_PID]);
+        assert_eq!(codes_of(&pod_findings(&tree, &only(codes::RUN_AS_ROOT))), [codes::RUN_AS_ROOT]);
+        assert_eq!(pod_findings(&tree, &|_| false).len(), 0);
     }
 
     #[test]
@@ -344,7 +374,7 @@ mod tests {
             "containers": [container]
         }}));
         assert_eq!(
-            codes_of(&pod_findings(&tree)),
+            codes_of(&pod_findings(&tree, &|_| true)),
             [
                 codes::HOST_NETWORK,
                 codes::HOST_IPC,
@@ -385,6 +415,6 @@ mod tests {
             "securityContext": {"runAsUser": 1000},
             "containers": [{"name": "a", "image": "a:1", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]
         }}));
-        assert_eq!(codes_of(&pod_findings(&tree)), Vec::<&str>::new());
+        assert_eq!(codes_of(&pod_findings(&tree, &|_| true)), Vec::<&str>::new());
     }
 }

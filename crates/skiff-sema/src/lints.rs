@@ -98,10 +98,24 @@ impl<'db> Lint<'db> {
     }
 }
 
-/// The lints of a merged pod; `fallback` is where what no file wrote is reported (the task's
-/// name, the call).
-pub fn pod_lints<'db>(tree: &Tree<'db>, fallback: Place<'db>) -> Vec<Lint<'db>> {
-    skiff_k8s::policy::pod_findings(tree)
+/// The level of a lint or a warning in this project: `[lints]`, else its default.
+pub fn level(db: &dyn Db, code: &str) -> Level {
+    let default = LINTS.iter().find(|(c, _)| *c == code).map_or(Level::Warn, |(_, l)| *l);
+    project_config(db).0.lints.get(code).copied().unwrap_or(default)
+}
+
+/// The lints not allowed by the project: the only ones the pods are checked for. Apart from
+/// `project_config` so that an edit to `skiff.toml` that leaves them re-merges no pod.
+#[salsa::tracked(returns(ref))]
+pub fn enabled_lints(db: &dyn Db) -> Vec<&'static str> {
+    LINTS.iter().map(|(code, _)| *code).filter(|code| level(db, code) != Level::Allow).collect()
+}
+
+/// The enabled lints of a merged pod; `fallback` is where what no file wrote is reported (the
+/// task's name, the call).
+pub fn pod_lints<'db>(db: &dyn Db, tree: &Tree<'db>, fallback: Place<'db>) -> Vec<Lint<'db>> {
+    let enabled = enabled_lints(db);
+    skiff_k8s::policy::pod_findings(tree, &|code| enabled.contains(&code))
         .into_iter()
         .map(|finding| Lint {
             code: finding.code,
@@ -163,13 +177,12 @@ pub fn node_lints<'db>(db: &'db dyn Db, explained: &crate::explain::Explained<'d
     let node = explained.node;
     let Some((_, binding)) = crate::pod::node_task(db, node.workflow, node.binding) else { return Vec::new() };
     let fallback = Place::Item { item: node.workflow, span: binding.call.span };
-    let levels = &project_config(db).0.lints;
-    pod_lints(&tree.0, fallback)
+    pod_lints(db, &tree.0, fallback)
         .into_iter()
-        .filter_map(|lint| {
-            let default = LINTS.iter().find(|(c, _)| *c == lint.code).map_or(Level::Warn, |(_, l)| *l);
-            let level = levels.get(lint.code).copied().unwrap_or(default);
-            (level != Level::Allow && !allowed_at(db, &lint)).then_some((lint, level))
+        .filter(|lint| !allowed_at(db, lint))
+        .map(|lint| {
+            let level = level(db, lint.code);
+            (lint, level)
         })
         .collect()
 }
@@ -308,8 +321,8 @@ fn yaml_allows(text: &str, index: &LineIndex) -> Vec<Allow> {
     let mut content_seen = false;
     for (line, line_text) in text.lines().enumerate() {
         let trimmed = line_text.trim_start();
-        if trimmed.starts_with('#') {
-            if let Some(codes) = allow_codes(&trimmed[1..]) {
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            if let Some(codes) = allow_codes(comment) {
                 let lines = if content_seen {
                     let target = next_code_line(text, index, line, "#");
                     (target, target)
@@ -370,15 +383,13 @@ pub(crate) fn apply_levels(
     index: &LineIndex,
     allows: &[Allow],
 ) -> Vec<Diagnostic> {
-    let levels = &project_config(db).0.lints;
     diagnostics
         .into_iter()
         .filter_map(|mut diagnostic| {
             if !is_configurable(diagnostic.code) {
                 return Some(diagnostic);
             }
-            let default = LINTS.iter().find(|(c, _)| *c == diagnostic.code).map_or(Level::Warn, |(_, l)| *l);
-            let level = levels.get(diagnostic.code).copied().unwrap_or(default);
+            let level = level(db, diagnostic.code);
             let line = index.line(diagnostic.span.start);
             let allowed = allows
                 .iter()

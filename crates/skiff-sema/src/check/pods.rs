@@ -20,7 +20,7 @@ impl<'db> Checker<'db> {
         }
         // The pod of every call without overrides: linted once, here.
         if let Some(tree) = &pod.tree {
-            lints.extend(pod_lints(&tree.0, Place::Item { item: self.item, span: task.name.span }));
+            lints.extend(pod_lints(self.db, &tree.0, Place::Item { item: self.item, span: task.name.span }));
         }
     }
 
@@ -44,7 +44,7 @@ impl<'db> Checker<'db> {
             let Some(tree) = &pod.tree else { continue };
             let task_lints = node_task(db, self.item, index as u32).map(|(task, _)| &super::pod_checks(db, task).lints);
             let fallback = Place::Item { item: self.item, span: binding.call.span };
-            for lint in pod_lints(&tree.0, fallback) {
+            for lint in pod_lints(self.db, &tree.0, fallback) {
                 let known = task_lints.is_some_and(|known| {
                     known.iter().any(|k| k.code == lint.code && k.origin.place == lint.origin.place)
                 });
