@@ -1,13 +1,13 @@
 """Independent checks of what `skiff build` emits (docs/robustness.md).
 
-For every example workspace, and for a workspace of strings that YAML 1.1 readers are known to
+For every workspace under the directories given, and for a workspace of strings that YAML 1.1 readers are known to
 misread, this script runs the real `skiff` binary and checks, with tools that are not skiff's:
 
 - every Pod validates with `kubernetes-validate` in strict mode against Kubernetes 1.37;
 - the YAML stream read by PyYAML (a YAML 1.1 reader) equals the items of `--format json`;
 - the YAML 1.1 look-alikes (`on`, `yes`, `0777`, `1e3`, `~`, ...) come back as strings.
 
-Usage: python check_manifests.py SKIFF EXAMPLES_DIR
+Usage: python check_manifests.py SKIFF DIR...   (each DIR holds workspaces: examples/, tests/fidelity/)
 """
 
 import json
@@ -88,8 +88,8 @@ workflow tricky() {{
 
 
 def main():
-    skiff, examples = sys.argv[1], pathlib.Path(sys.argv[2])
-    workspaces = sorted(p.parent for p in examples.glob("*/*.skiff"))
+    skiff, directories = sys.argv[1], [pathlib.Path(d) for d in sys.argv[2:]]
+    workspaces = sorted(p.parent for d in directories for p in d.glob("*/*.skiff"))
     checked = 0
     for workspace in dict.fromkeys(workspaces):
         checked += len(check_workspace(skiff, workspace))

@@ -35,6 +35,11 @@ CASES = [
     ("an unknown lint", '[lints]\n"host-pth" = "allow"\n', False),
     ("a level that is not one", '[lints]\n"host-path" = "never"\n', False),
     ("an error given a level", '[lints]\n"unknown-name" = "allow"\n', False),
+    ("the Argo settings", '[argo]\nkind = "Workflow"\nservice_account_name = "argo-workflow"\n'
+     'artifact_repository_ref = { config_map = "artifact-repositories", key = "default" }\n', True),
+    ("an Argo kind that does not exist", '[argo]\nkind = "CronWorkflow"\n', False),
+    ("an Argo account that is no DNS name", '[argo]\nservice_account_name = "Argo_Workflow"\n', False),
+    ("a misspelled Argo key", '[argo]\nartifact_repository = "default"\n', False),
 ]
 
 failures = []

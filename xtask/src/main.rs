@@ -99,11 +99,16 @@ fn test(root: &Path) -> ExitCode {
     });
     run("manifests", &|| {
         // What `skiff build` emits, checked by tools that are not skiff's: kubernetes-validate
-        // (strict, Kubernetes 1.37) and PyYAML (a YAML 1.1 reader).
+        // (strict, Kubernetes 1.37), PyYAML (a YAML 1.1 reader) and Argo's JSON schema.
         let python = install_manifest_checkers(root)?;
         let skiff = build_skiff(root)?;
         let script = root.join("tests/manifests/check_manifests.py");
-        status(Command::new(python).arg(script).arg(skiff).arg(root.join("examples")))
+        status(
+            Command::new(&python).arg(script).arg(&skiff).arg(root.join("examples")).arg(root.join("tests/fidelity")),
+        )?;
+        // `--target argo` against Argo Workflows' JSON schema (closed objects), and
+        // `--target podtemplates` with kubernetes-validate.
+        status(Command::new(&python).arg(root.join("tests/argo/check_argo.py")).arg(&skiff).arg(root))
     });
     run("config schema", &|| {
         // The committed JSON Schema of skiff.toml, read by a JSON Schema validator as editors do,

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use k8s_openapi::api::core::v1::PodTemplate;
+use skiff_k8s::argo;
 use skiff_k8s::yaml::render_noted;
 use skiff_sema::compile::{self, BuildError, BuildOptions};
 use skiff_sema::explain::{self, ExplainLine};
@@ -19,10 +21,14 @@ use crate::{ColorChoice, Deny, EXIT_USAGE, MessageFormat, OutputArgs, report};
 pub struct BuildArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
+    /// What to make: a Pod per workflow node, an Argo Workflows `WorkflowTemplate` (or
+    /// `Workflow`, see skiff.toml's `[argo]`) per workflow, or a `PodTemplate` per pod_template.
+    #[arg(long, value_enum, default_value_t = Target::Pods)]
+    target: Target,
     /// A multi-document YAML stream, or one JSON `v1` `List`.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
-    /// Write one `<pod-name>.yaml` (or `.json`) per Pod into this directory instead.
+    /// Write one `<name>.yaml` (or `.json`) per object into this directory instead.
     #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
     output_dir: Option<PathBuf>,
     /// Only this workflow (repeatable).
@@ -46,6 +52,16 @@ pub struct ExplainArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Target {
+    /// One `v1` `Pod` per workflow node.
+    Pods,
+    /// One Argo Workflows `WorkflowTemplate` (or `Workflow`) per workflow.
+    Argo,
+    /// One `v1` `PodTemplate` per `pod_template` (for Flyte's `pod_template_name`).
+    Podtemplates,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -101,10 +117,23 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
         inputs: args.inputs.iter().cloned().collect::<BTreeMap<_, _>>(),
         workflows: args.workflows.clone(),
     };
-    let result = match (&args.output_dir, args.format) {
-        (Some(dir), format) => write_files(&loaded, &options, dir, format),
-        (None, Format::Yaml) => stream_yaml(&loaded, &options),
-        (None, Format::Json) => print_list(&loaded, &options),
+    let db = &loaded.workspace.db;
+    let result = match (args.target, &args.output_dir, args.format) {
+        (Target::Pods, Some(dir), format) => write_files(&loaded, &options, dir, format),
+        (Target::Pods, None, Format::Yaml) => stream_yaml(&loaded, &options),
+        (Target::Pods, None, Format::Json) => print_list(&loaded, &options),
+        (Target::Argo, dir, format) => write_objects(
+            dir.as_deref(),
+            format,
+            |w: &argo::Workflow| object_name(&w.metadata),
+            |emit| skiff_sema::argo::build_each(db, &options, emit),
+        ),
+        (Target::Podtemplates, dir, format) => write_objects(
+            dir.as_deref(),
+            format,
+            |t: &PodTemplate| object_name(&t.metadata),
+            |emit| compile::pod_templates(db, &options)?.into_iter().try_for_each(emit),
+        ),
     };
     // Freeing the database memo by memo takes a twentieth of a large build; the process ends
     // here, and the system takes its memory back at once.
@@ -200,11 +229,74 @@ fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     Ok(())
 }
 
-fn document(pod: &k8s_openapi::api::core::v1::Pod, format: Format) -> Result<String, String> {
+fn document(object: &impl serde::Serialize, format: Format) -> Result<String, String> {
     match format {
-        Format::Yaml => skiff_k8s::yaml::to_yaml(pod),
-        Format::Json => serde_json::to_string_pretty(pod).map(|t| t + "\n").map_err(|e| e.to_string()),
+        Format::Yaml => skiff_k8s::yaml::to_yaml(object),
+        Format::Json => serde_json::to_string_pretty(object).map(|t| t + "\n").map_err(|e| e.to_string()),
     }
+}
+
+/// The name a file of an object is called by: its name, or its `generateName` without the dash.
+fn object_name(metadata: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> String {
+    let name = metadata.name.as_deref().or(metadata.generate_name.as_deref().map(|n| n.trim_end_matches('-')));
+    name.unwrap_or("object").to_owned()
+}
+
+/// Objects made one by one by `make` (a workflow or a template each), each written as soon as
+/// it is made: a YAML stream, one `v1` `List`, or a file each in `dir`.
+fn write_objects<T: serde::Serialize>(
+    dir: Option<&Path>,
+    format: Format,
+    name: impl Fn(&T) -> String,
+    make: impl FnOnce(&mut dyn FnMut(T) -> Result<(), Failure>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(|e| other(format!("cannot create `{}`: {e}", dir.display())))?;
+        let extension = if format == Format::Yaml { "yaml" } else { "json" };
+        let mut count = 0;
+        make(&mut |object| {
+            let path = dir.join(format!("{}.{extension}", name(&object)));
+            let text = document(&object, format).map_err(other)?;
+            std::fs::write(&path, text).map_err(|e| other(format!("cannot write `{}`: {e}", path.display())))?;
+            count += 1;
+            Ok(())
+        })?;
+        eprintln!("wrote {count} object{} to {}", if count == 1 { "" } else { "s" }, dir.display());
+        return Ok(());
+    }
+    const HEAD: &[u8] = b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [";
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    // Nothing is written before the first object: a request refused before it prints nothing.
+    make(&mut |object| {
+        match format {
+            Format::Yaml => {
+                if !first {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(document(&object, format).map_err(other)?.as_bytes())?;
+            }
+            Format::Json => {
+                out.write_all(if first { HEAD } else { b"," })?;
+                let text = serde_json::to_string_pretty(&object).map_err(|e| other(e.to_string()))?;
+                for line in text.lines() {
+                    out.write_all(b"\n    ")?;
+                    out.write_all(line.as_bytes())?;
+                }
+            }
+        }
+        first = false;
+        Ok(())
+    })?;
+    if format == Format::Json {
+        out.write_all(if first {
+            b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": []\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Format) -> Result<(), Failure> {
@@ -257,7 +349,14 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
         ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let header = format!("# {}: task {}\n", args.node, explained.task.name(db));
-    let text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
+    let mut text = header + &render(&loaded, &explain::explain_lines(db, &explained), color);
+    let changes = explained.changes();
+    if !changes.is_empty() {
+        text.push_str("# changed by the overrides, against the task's own pod:\n");
+        for change in &changes {
+            text.push_str(&format!("#   {}\n", explain::change_text(change)));
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
         && error.kind() != std::io::ErrorKind::BrokenPipe

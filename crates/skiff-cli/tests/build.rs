@@ -33,7 +33,10 @@ fn the_seed_compiles_to_the_two_pods_of_the_brief() {
         let container = &spec.containers[0];
         assert_eq!(container.image.as_deref(), Some("ghcr.io/acme/train:1.4"));
         let command = container.command.as_ref().expect("command");
-        assert_eq!(command, &["python", "-m", "train", "--epochs", "$(SKIFF_INPUT_EPOCHS)"]);
+        assert_eq!(
+            command,
+            &["python", "-m", "train", "--epochs", "$(SKIFF_INPUT_EPOCHS)", "--out", "/tmp/skiff/outputs/output"]
+        );
         let env = container.env.as_ref().expect("env");
         assert_eq!((env[0].name.as_str(), env[0].value.as_deref()), ("SKIFF_INPUT_EPOCHS", Some("10")));
     }
@@ -61,19 +64,30 @@ fn explain_shows_where_each_value_of_m2_came_from() {
     let expected = "\
 # my_workflow.m2: task train_model
 spec:
-  restartPolicy: Never                          # base
+  restartPolicy: Never                   # base
   containers:
-  - name: primary                               # base
-    image: ghcr.io/acme/train:1.4               # task train_model (examples/seed/train.skiff:6)
-    command: [python, -m, train, --epochs, \"{{inputs.epochs}}\"]  # task train_model (examples/seed/train.skiff:7)
+  - name: primary                        # base
+    image: ghcr.io/acme/train:1.4        # task train_model (examples/seed/train.skiff:6)
+    command:                             # task train_model (examples/seed/train.skiff:7)
+    - python
+    - -m
+    - train
+    - --epochs
+    - \"{{inputs.epochs}}\"
+    - --out
+    - \"{{outputs.path}}\"
     resources:
-      requests: {cpu: \"2\", memory: 8Gi}         # task train_model (examples/seed/train.skiff:8)
+      requests: {cpu: \"2\", memory: 8Gi}  # task train_model (examples/seed/train.skiff:8)
       limits:
-        nvidia.com/gpu: \"1\"                     # task train_model (examples/seed/train.skiff:8)
-        memory: 32Gi                            # override resources (examples/seed/train.skiff:19)
-  nodeSelector: {gpu-type: nvidia-a100}         # override pod_template (examples/seed/train.skiff:16)
-  tolerations:                                  # override pod_template (examples/seed/train.skiff:17)
+        nvidia.com/gpu: \"1\"              # task train_model (examples/seed/train.skiff:8)
+        memory: 32Gi                     # override resources (examples/seed/train.skiff:19)
+  nodeSelector: {gpu-type: nvidia-a100}  # override pod_template (examples/seed/train.skiff:16)
+  tolerations:                           # override pod_template (examples/seed/train.skiff:17)
   - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
+# changed by the overrides, against the task's own pod:
+#   `containers[primary].resources.limits.memory`: added `32Gi`
+#   `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+#   `tolerations[0].value`: `\"true\"` → `preemptible`
 ";
     assert_eq!(stdout(&output), expected);
     // m1 keeps the task's template, and says so.

@@ -47,13 +47,13 @@ fn three_unrelated_errors_give_three_json_lines_on_three_lines() {
 
 #[test]
 fn columns_are_characters_and_one_based() {
-    // `é` is two bytes: the error on `@` is at character column 31, byte column 32.
-    let dir = scratch("columns", &[("c.skiff", "task t() { image: \"é\", stdin: @ }\n".as_bytes())]);
+    // `é` is two bytes: the error on `@` is at character column 48, byte column 49.
+    let dir = scratch("columns", &[("c.skiff", "task t() { image: \"x\", workingDir: \"é\", stdin: @ }\n".as_bytes())]);
     let output = skiff(&["check", "--message-format=json", "c.skiff"], &dir);
     let lines = json_lines(&output);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(1), Some(31)));
-    assert_eq!(lines[0]["end_column"].as_u64(), Some(32));
+    assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(1), Some(48)));
+    assert_eq!(lines[0]["end_column"].as_u64(), Some(49));
 }
 
 #[test]

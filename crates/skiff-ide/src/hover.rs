@@ -11,7 +11,6 @@ use crate::defs::{self, Def};
 use crate::locate::{self, BodyCtx, Hit, Located, RefRole, is_skiff_field};
 use crate::render::{param_text, signature_text};
 use crate::{FilePosition, file};
-use skiff_k8s::merge::{Change, ChangeKind};
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
 use skiff_sema::explain::{explain_lines, explain_node, node_at, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
@@ -111,21 +110,11 @@ fn call_hover(db: &dyn Db, file: SourceFile, binding: &Let) -> Option<String> {
         } else {
             out.push_str("\n\nChanged by the overrides, against the task's own pod:\n");
             for change in &changes {
-                out.push_str(&format!("\n- {}", change_text(change)));
+                out.push_str(&format!("\n- {}", skiff_sema::explain::change_text(change)));
             }
         }
     }
     Some(out)
-}
-
-/// `` `nodeSelector.gpu-type`: `v100` → `a100` ``; `spec.` is left out, as in skiff.
-fn change_text<O>(change: &Change<O>) -> String {
-    let path = change.path.strip_prefix("spec.").unwrap_or(&change.path);
-    match &change.kind {
-        ChangeKind::Changed { old, new, .. } => format!("`{path}`: `{old}` → `{new}`"),
-        ChangeKind::Added { new, .. } => format!("`{path}`: added `{new}`"),
-        ChangeKind::Removed { old } => format!("`{path}`: removed `{old}`"),
-    }
 }
 
 fn def_hover(db: &dyn Db, def: &Def<'_>) -> Option<String> {
@@ -537,34 +526,41 @@ mod tests {
         check(
             &format!("//- train.skiff\n{main}//- lib/gpu.skiff\n{gpu}"),
             expect![[r#"
-            "override pod_template {\n      nodeSelector { \"gpu-type\": \"nvidia-a100\" }\n      tolerations: [{ key: \"gpu\", operator: \"Equal\", value: \"preemptible\", effect: \"NoSchedule\" }]\n    }"
-            ```skiff
-            let m2 = train_model(…)
-            ```
-            The pod of `my_workflow.m2`: task `train_model` with 2 overrides, applied in order.
+                "override pod_template {\n      nodeSelector { \"gpu-type\": \"nvidia-a100\" }\n      tolerations: [{ key: \"gpu\", operator: \"Equal\", value: \"preemptible\", effect: \"NoSchedule\" }]\n    }"
+                ```skiff
+                let m2 = train_model(…)
+                ```
+                The pod of `my_workflow.m2`: task `train_model` with 2 overrides, applied in order.
 
-            ```yaml
-            spec:
-              restartPolicy: Never                          # base
-              containers:
-              - name: primary                               # base
-                image: ghcr.io/acme/train:1.4               # task train_model (train.skiff:6)
-                command: [python, -m, train, --epochs, "{{inputs.epochs}}"]  # task train_model (train.skiff:7)
-                resources:
-                  requests: {cpu: "2", memory: 8Gi}         # task train_model (train.skiff:8)
-                  limits:
-                    nvidia.com/gpu: "1"                     # task train_model (train.skiff:8)
-                    memory: 32Gi                            # override resources (train.skiff:19)
-              nodeSelector: {gpu-type: nvidia-a100}         # override pod_template (train.skiff:16)
-              tolerations:                                  # override pod_template (train.skiff:17)
-              - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
-            ```
+                ```yaml
+                spec:
+                  restartPolicy: Never                   # base
+                  containers:
+                  - name: primary                        # base
+                    image: ghcr.io/acme/train:1.4        # task train_model (train.skiff:6)
+                    command:                             # task train_model (train.skiff:7)
+                    - python
+                    - -m
+                    - train
+                    - --epochs
+                    - "{{inputs.epochs}}"
+                    - --out
+                    - "{{outputs.path}}"
+                    resources:
+                      requests: {cpu: "2", memory: 8Gi}  # task train_model (train.skiff:8)
+                      limits:
+                        nvidia.com/gpu: "1"              # task train_model (train.skiff:8)
+                        memory: 32Gi                     # override resources (train.skiff:19)
+                  nodeSelector: {gpu-type: nvidia-a100}  # override pod_template (train.skiff:16)
+                  tolerations:                           # override pod_template (train.skiff:17)
+                  - {key: gpu, operator: Equal, value: preemptible, effect: NoSchedule}
+                ```
 
-            Changed by the overrides, against the task's own pod:
+                Changed by the overrides, against the task's own pod:
 
-            - `containers[primary].resources.limits.memory`: added `32Gi`
-            - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
-            - `tolerations[0].value`: `"true"` → `preemptible`"#]],
+                - `containers[primary].resources.limits.memory`: added `32Gi`
+                - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `nvidia-a100`
+                - `tolerations[0].value`: `"true"` → `preemptible`"#]],
         );
     }
 

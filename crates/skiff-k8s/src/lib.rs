@@ -6,9 +6,10 @@
 //! ([`tables`]), resource quantities and their exact comparison, durations as values, label and
 //! DNS-1123 name rules, the rules values must follow ([`rules`]: each written once, on plain
 //! values or on a merge tree, returning findings tagged with the caller's origin), the strategic
-//! merge engine with provenance ([`merge`]), the policy checks of a merged pod that
-//! Kubernetes accepts but a reviewer should not (privileged, host namespaces, `:latest`: [`policy`]), Kubernetes YAML in and out ([`yaml`]), and which pod
-//! document an object is ([`documents`]).
+//! merge engine with provenance ([`merge`]), the policy checks of a merged pod that Kubernetes
+//! accepts but a reviewer should not (privileged, host namespaces, `:latest`: [`policy`]),
+//! Kubernetes YAML in and out ([`yaml`]), which pod document an object is ([`documents`]), and
+//! Argo Workflows' objects and how its controller turns a template into a pod ([`argo`]).
 //!
 //! It is not for skiff's language: it does not know skiff's syntax tree, spans, diagnostics or
 //! fixes (walking a skiff body, lowering it to a patch and turning a finding into a diagnostic
@@ -17,6 +18,7 @@
 //! version feature). What one tree changed against another lives in [`merge`] too; the one YAML
 //! writer (plain, or with a note per line) in [`yaml`].
 
+pub mod argo;
 pub mod documents;
 pub mod duration;
 pub mod merge;
@@ -55,6 +57,10 @@ pub mod codes {
     pub const INVALID_LABEL_VALUE: &str = "invalid-label-value";
     /// A key of `annotations` that is not a valid qualified name.
     pub const INVALID_ANNOTATION_KEY: &str = "invalid-annotation-key";
+    /// A container `image` the container runtime cannot read (`InvalidImageName`).
+    pub const INVALID_IMAGE: &str = "invalid-image";
+    /// A key of a container's `limits` or `requests` that is no resource name.
+    pub const INVALID_RESOURCE_NAME: &str = "invalid-resource-name";
     /// A container, volume or host name that is not a DNS-1123 name.
     pub const INVALID_NAME: &str = "invalid-name";
     /// A resource request above the limit for the same resource.
@@ -89,6 +95,8 @@ pub mod codes {
         INVALID_LABEL_KEY,
         INVALID_LABEL_VALUE,
         INVALID_ANNOTATION_KEY,
+        INVALID_RESOURCE_NAME,
+        INVALID_IMAGE,
         INVALID_NAME,
         REQUESTS_EXCEED_LIMITS,
         DUPLICATE_MERGE_KEY,

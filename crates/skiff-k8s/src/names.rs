@@ -76,6 +76,78 @@ fn check_qualified_part(s: &str, what: &str) -> Result<(), String> {
 
 /// A label (or annotation) key: an optional DNS-1123 subdomain prefix and `/`, then a name of at
 /// most 63 characters `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`. `gpu-type`, `nvidia.com/gpu`.
+/// A container image reference as the container runtime reads it (the `distribution/reference`
+/// grammar): `[host[:port]/]path[:tag][@algorithm:hex]`, the path in lower case. The API server
+/// takes any text; the kubelet refuses the rest (`InvalidImageName`).
+pub fn check_image_reference(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        return Err("it is empty".into());
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || "._-/:@+".contains(*c))) {
+        return Err(format!("`{c}` cannot be in an image reference"));
+    }
+    let (name, digest) = match s.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (s, None),
+    };
+    if let Some(digest) = digest {
+        let (algorithm, hex) = digest.split_once(':').ok_or("a digest is `ALGORITHM:HEX`, as `sha256:...`")?;
+        if algorithm.is_empty() || hex.len() < 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{digest}` is not a digest (`sha256:` and 64 hex digits)"));
+        }
+    }
+    // A tag is after the last `:` that follows the last `/` (a `:` before it is a port).
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match name[last_slash..].rfind(':') {
+        Some(at) => (&name[..last_slash + at], Some(&name[last_slash + at + 1..])),
+        None => (name, None),
+    };
+    if let Some(tag) = tag {
+        let valid = !tag.is_empty()
+            && tag.len() <= 128
+            && !tag.starts_with(['.', '-'])
+            && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !valid {
+            return Err(format!("`{tag}` is not a tag (letters, digits, `_`, `.`, `-`; 128 at most)"));
+        }
+    }
+    let mut components: Vec<&str> = name.split('/').collect();
+    let first = components[0];
+    let has_host = components.len() > 1
+        && (first.contains(['.', ':']) || first == "localhost" || first.chars().any(|c| c.is_ascii_uppercase()));
+    if has_host {
+        let host = components.remove(0);
+        let (host, port) = match host.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host, None),
+        };
+        let host_ok = host.split('.').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if !host_ok || port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(format!("`{}` is not a registry host", &name[..name.find('/').unwrap_or(name.len())]));
+        }
+    }
+    for component in components {
+        let valid = !component.is_empty()
+            && component.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            && component.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && component.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !valid {
+            let hint = if component.chars().any(|c| c.is_ascii_uppercase()) {
+                " (repository names are lower case)"
+            } else {
+                ""
+            };
+            return Err(format!("`{component}` is not a repository name{hint}"));
+        }
+    }
+    Ok(())
+}
+
 pub fn check_label_key(s: &str) -> Result<(), String> {
     let (prefix, name) = match s.split_once('/') {
         Some((prefix, name)) => (Some(prefix), name),

@@ -161,6 +161,15 @@ pub fn string<O: Copy>(owner: TypeId, field: &str, text: &str, at: O) -> Vec<Fin
             None => finding.help(format!("expected one of {}", listed.join(", "))),
         });
     }
+    if field == "image"
+        && matches!(owner_name.as_str(), "Container" | "EphemeralContainer")
+        && let Err(why) = names::check_image_reference(text)
+    {
+        findings.push(
+            Finding::new(codes::INVALID_IMAGE, at, format!("`{text}` is not an image reference: {why}"))
+                .help("write `[registry/]repository[:tag][@sha256:digest]`, as `ghcr.io/acme/train:1.4`"),
+        );
+    }
     if let Some(rule) = tables::name_rule(owner, field) {
         let (check, fixed, rule_name) = match rule {
             NameRule::Dns1123Label => {
@@ -191,6 +200,7 @@ pub fn map_key<O>(rule: StringMapRule, key: &str, at: O) -> Option<Finding<O>> {
     let (code, what) = match rule {
         StringMapRule::Labels => (codes::INVALID_LABEL_KEY, "label key"),
         StringMapRule::Annotations => (codes::INVALID_ANNOTATION_KEY, "annotation key"),
+        StringMapRule::ResourceNames => return resource_name(key, at),
     };
     let why = names::check_label_key(key).err()?;
     let mut finding = Finding::new(code, at, format!("invalid {what} `{key}`: {why}"));
@@ -202,6 +212,40 @@ pub fn map_key<O>(rule: StringMapRule, key: &str, at: O) -> Option<Finding<O>> {
     };
     if let Some(fixed) = fixed.filter(|f| names::is_label_key(f) && f != key) {
         finding = finding.fix(format!("use `{fixed}`"), fixed);
+    }
+    Some(finding)
+}
+
+/// A container's resource name: a standard one (`cpu`, `memory`, `ephemeral-storage`,
+/// `hugepages-<size>`) or an extended one, which has a domain (`nvidia.com/gpu`), as the API
+/// server requires (`must be a standard resource for containers`).
+pub fn resource_name<O>(key: &str, at: O) -> Option<Finding<O>> {
+    const STANDARD: &[&str] = &["cpu", "memory", "ephemeral-storage"];
+    if STANDARD.contains(&key) || key.strip_prefix("hugepages-").is_some_and(|size| crate::parse_quantity(size).is_ok())
+    {
+        return None;
+    }
+    let message = match key.split_once('/') {
+        None => format!(
+            "`{key}` is not a resource name: a container's resources are `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`, or an extended resource with a domain"
+        ),
+        Some((domain, _)) if domain == "kubernetes.io" || domain.ends_with(".kubernetes.io") => {
+            format!(
+                "`{key}` is not a resource name: `kubernetes.io` names are Kubernetes' own, and only `cpu`, `memory`, `ephemeral-storage` and `hugepages-<size>` are a container's"
+            )
+        }
+        Some(_) if key.starts_with("requests.") => {
+            format!("`{key}` is not a resource name: `requests.` belongs to quotas")
+        }
+        Some(_) => match names::check_label_key(key) {
+            Ok(()) => return None,
+            Err(why) => format!("`{key}` is not a resource name: {why}"),
+        },
+    };
+    let mut finding = Finding::new(codes::INVALID_RESOURCE_NAME, at, message)
+        .help("an extended resource is named with its vendor's domain, as `nvidia.com/gpu` or `example.com/widget`");
+    if key == "gpu" {
+        finding = finding.fix("use `nvidia.com/gpu`".to_owned(), "nvidia.com/gpu".to_owned());
     }
     Some(finding)
 }

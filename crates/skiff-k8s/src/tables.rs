@@ -146,14 +146,19 @@ pub enum StringMapRule {
     Labels,
     /// Annotation keys (qualified names) and any string values.
     Annotations,
+    /// A container's resource names (`cpu`, `memory`, `nvidia.com/gpu`), whose values are
+    /// quantities.
+    ResourceNames,
 }
 
-/// The string maps whose keys (and values) follow Kubernetes' label rules. `(owner, field, rule)`.
+/// The maps whose keys (and values) follow a rule of Kubernetes'. `(owner, field, rule)`.
 pub const STRING_MAP_FIELDS: &[(&str, &str, StringMapRule)] = &[
     ("ObjectMeta", "labels", StringMapRule::Labels),
     ("ObjectMeta", "annotations", StringMapRule::Annotations),
     ("PodSpec", "nodeSelector", StringMapRule::Labels),
     ("LabelSelector", "matchLabels", StringMapRule::Labels),
+    ("ResourceRequirements", "limits", StringMapRule::ResourceNames),
+    ("ResourceRequirements", "requests", StringMapRule::ResourceNames),
 ];
 
 /// `owner -> field -> value`: nested so lookups take a borrowed field name.
@@ -202,6 +207,17 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
 /// The keyed-list entry for field `field` of the object type `owner`, if that list is keyed.
 pub fn keyed_list(owner: TypeId, field: &str) -> Option<&'static KeyedList> {
     get(&INDEX.keyed, owner, field)
+}
+
+/// The fields besides the merge key that tell two elements of a keyed list apart for the API
+/// server, with their defaults: a container port is `containerPort` and `protocol` (its
+/// server-side-apply list-map keys), so `53/UDP` and `53/TCP` are two ports, as every DNS server
+/// declares them. The strategic merge still matches elements by the merge key alone.
+pub fn identity_fields(merge_key: &str) -> &'static [(&'static str, &'static str)] {
+    match merge_key {
+        "containerPort" => &[("protocol", "TCP")],
+        _ => &[],
+    }
 }
 
 /// Whether `owner.field` is one of the lists that look keyed but are atomic.
@@ -315,7 +331,9 @@ mod tests {
             let ty = s.definition(owner).unwrap_or_else(|| panic!("no definition `{owner}`"));
             let f = s.field(ty, field).unwrap_or_else(|| panic!("no field `{owner}.{field}`"));
             let Kind::Map { values } = s.kind(f.ty) else { panic!("{owner}.{field} is not a map") };
-            assert_eq!(s.kind(*values), &Kind::String, "{owner}.{field}");
+            if *rule != StringMapRule::ResourceNames {
+                assert_eq!(s.kind(*values), &Kind::String, "{owner}.{field}");
+            }
             assert_eq!(string_map_rule(ty, field), Some(*rule));
         }
     }

@@ -15,6 +15,7 @@ pub const UNKNOWN_TYPE: &str = "unknown-type";
 pub const DUPLICATE_PARAMETER: &str = "duplicate-parameter";
 pub const TYPE_MISMATCH: &str = "type-mismatch";
 pub const UNKNOWN_INPUT: &str = "unknown-input";
+pub const PLACEHOLDER_NOT_SUBSTITUTED: &str = "placeholder-not-substituted";
 pub const INVALID_SKIFF_FIELD: &str = "invalid-skiff-field";
 pub const DUPLICATE_BINDING: &str = "duplicate-binding";
 pub const UNKNOWN_ARGUMENT: &str = "unknown-argument";
@@ -29,6 +30,7 @@ pub const INVALID_CONFIG: &str = "invalid-config";
 pub const UNMATCHED_CONTAINER: &str = "unmatched-container";
 /// A layer removed the primary container.
 pub const MISSING_PRIMARY_CONTAINER: &str = "missing-primary-container";
+pub const MISSING_IMAGE: &str = "missing-image";
 /// A layer the merge engine refuses (a directive the API server refuses too).
 pub const INVALID_MERGE: &str = "invalid-merge";
 /// A template file that is not a PodTemplate YAML document.
@@ -51,6 +53,7 @@ pub const ALL: &[&str] = &[
     DUPLICATE_PARAMETER,
     TYPE_MISMATCH,
     UNKNOWN_INPUT,
+    PLACEHOLDER_NOT_SUBSTITUTED,
     INVALID_SKIFF_FIELD,
     DUPLICATE_BINDING,
     UNKNOWN_ARGUMENT,
@@ -63,6 +66,7 @@ pub const ALL: &[&str] = &[
     INVALID_CONFIG,
     UNMATCHED_CONTAINER,
     MISSING_PRIMARY_CONTAINER,
+    MISSING_IMAGE,
     INVALID_MERGE,
     INVALID_TEMPLATE_FILE,
 ];

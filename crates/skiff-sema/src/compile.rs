@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodTemplate, PodTemplateSpec};
 use serde_json::Value as Json;
 use skiff_syntax::ast::{self, ItemKind, SmolStr, ValueKind};
 
@@ -18,6 +18,7 @@ use crate::explain::{NodeId, explain_node};
 use crate::inputs::placeholders;
 use crate::items::{ItemId, ItemTag, file_items, item_ast};
 use crate::pod::EffectivePod;
+use crate::types::Ty;
 
 /// What `skiff build` was asked for beyond the sources.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +56,11 @@ pub enum BuildError {
         binding: String,
         message: String,
     },
+    /// A `pod_template` that could not be made (its errors are in the diagnostics).
+    BrokenTemplate {
+        template: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for BuildError {
@@ -71,7 +77,11 @@ impl std::fmt::Display for BuildError {
             BuildError::UnknownInput { name } => {
                 write!(f, "`--input {name}=...`: no workflow being built has a parameter `{name}`")
             }
+            BuildError::BrokenNode { workflow, binding, message } if binding.is_empty() => {
+                write!(f, "{workflow}: {message}")
+            }
             BuildError::BrokenNode { workflow, binding, message } => write!(f, "{workflow}.{binding}: {message}"),
+            BuildError::BrokenTemplate { template, message } => write!(f, "pod_template {template}: {message}"),
         }
     }
 }
@@ -200,8 +210,9 @@ fn selected_workflows<'db>(db: &'db dyn Db, options: &BuildOptions) -> Vec<ItemI
         .collect()
 }
 
-/// Checks the request and lists the nodes.
-fn plan(db: &dyn Db, options: &BuildOptions) -> Result<Plan, BuildError> {
+/// The workflows a build is asked for, once the request is checked: every `--workflow` names
+/// one, and every `--input` a parameter of one of them.
+pub fn checked_request<'db>(db: &'db dyn Db, options: &BuildOptions) -> Result<Vec<ItemId<'db>>, BuildError> {
     let known: Vec<String> = workflows(db).iter().map(|w| w.name(db).to_string()).collect();
     if let Some(name) = options.workflows.iter().find(|name| !known.contains(name)) {
         return Err(BuildError::UnknownWorkflow { name: name.clone(), known });
@@ -212,6 +223,12 @@ fn plan(db: &dyn Db, options: &BuildOptions) -> Result<Plan, BuildError> {
     if let Some(name) = options.inputs.keys().find(|k| !params.contains(k.as_str())) {
         return Err(BuildError::UnknownInput { name: name.clone() });
     }
+    Ok(selected)
+}
+
+/// Checks the request and lists the nodes.
+fn plan(db: &dyn Db, options: &BuildOptions) -> Result<Plan, BuildError> {
+    let selected = checked_request(db, options)?;
     let namespace = options.namespace.clone().or_else(|| crate::config::project_config(db).0.namespace.clone());
     let mut nodes = Vec::new();
     let mut names = Vec::new();
@@ -253,7 +270,7 @@ fn compile_node(
     Ok(CompiledPod { workflow: workflow.name(db).to_string(), binding: binding.name.text.to_string(), pod })
 }
 
-fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {
+pub fn workflow_params<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> &'db [ast::Param] {
     match item_ast(db, workflow).map(|i| &i.kind) {
         Some(ItemKind::Workflow(ast)) => &ast.params,
         _ => &[],
@@ -286,12 +303,150 @@ pub fn pod_names<'a>(nodes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Str
         .collect()
 }
 
+/// Every `pod_template` of the workspace (path order, then source order), its `extends` chain
+/// merged, as a `v1` `PodTemplate` named after it: the objects Flyte refers to by name
+/// (`pod_template_name`). The project default template and skiff's base are not part of it.
+/// A template without containers gets Flyte's placeholder container `default` (whose fields
+/// Flyte applies to every container of a task's pod), since the API server requires one.
+pub fn pod_templates(db: &dyn Db, options: &BuildOptions) -> Result<Vec<PodTemplate>, BuildError> {
+    let templates: Vec<ItemId<'_>> = db
+        .files()
+        .skiff_files(db)
+        .values()
+        .flat_map(|file| file_items(db, *file).iter().copied())
+        .filter(|item| item.tag(db) == ItemTag::Template && item.ordinal(db) == 0)
+        .collect();
+    let wanted: Vec<&str> = templates.iter().map(|t| t.name(db).as_str()).collect();
+    let names = unique_names(&wanted);
+    let namespace = options.namespace.clone().or_else(|| crate::config::project_config(db).0.namespace.clone());
+    let mut out = Vec::with_capacity(templates.len());
+    for (template, name) in templates.into_iter().zip(names) {
+        let broken = |message: String| BuildError::BrokenTemplate { template: template.name(db).to_string(), message };
+        let mut tree = skiff_k8s::merge::Node::map(crate::pod::Origin::base());
+        for item in crate::pod::template_chain(db, template) {
+            let Some(patch) = crate::pod::template_patch(db, *item) else {
+                return Err(broken(format!("`{}` could not be read", item.name(db))));
+            };
+            tree = skiff_k8s::merge::apply_patch(tree, &patch.0, skiff_k8s::merge::Shape::pod_template_spec())
+                .map_err(|e| broken(format!("{e:?}")))?;
+        }
+        let mut spec: PodTemplateSpec =
+            skiff_k8s::merge::decode(&tree).map_err(|e| broken(format!("not a valid pod template: {e}")))?;
+        let pod_spec = spec.spec.get_or_insert_default();
+        if pod_spec.containers.is_empty() {
+            pod_spec.containers.push(Container {
+                name: FLYTE_DEFAULT_CONTAINER.into(),
+                image: Some(FLYTE_PLACEHOLDER_IMAGE.into()),
+                ..Container::default()
+            });
+        }
+        let mut metadata = spec.metadata.take().unwrap_or_default();
+        metadata.name = None;
+        metadata.generate_name = None;
+        metadata.namespace = None;
+        spec.metadata = (metadata != Default::default()).then_some(metadata);
+        let label = skiff_k8s::names::to_label_value(template.name(db)).unwrap_or_else(|| "x".into());
+        out.push(PodTemplate {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some(name),
+                namespace: namespace.clone(),
+                labels: Some([("skiff.dev/template".to_owned(), label)].into()),
+                ..Default::default()
+            },
+            template: Some(spec),
+        });
+    }
+    Ok(out)
+}
+
+/// The container of a Flyte pod template whose fields apply to every container of a pod.
+const FLYTE_DEFAULT_CONTAINER: &str = "default";
+/// The image Flyte's documentation gives that container: never run, only there to satisfy
+/// the API server.
+const FLYTE_PLACEHOLDER_IMAGE: &str = "docker.io/rwgrim/docker-noop";
+
+/// Names that Kubernetes accepts for objects, templates and DAG tasks (DNS-1123 labels), one per
+/// wanted name, distinct: a name taken already gets `-2`, `-3`, ...
+pub fn unique_names(wanted: &[&str]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::with_capacity(wanted.len());
+    for name in wanted {
+        let base = skiff_k8s::names::sanitize_dns1123(name);
+        let base = if base.is_empty() { "x".to_owned() } else { base };
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while taken.contains(&candidate) {
+            let suffix = format!("-{n}");
+            let mut stem = base.clone();
+            stem.truncate(63 - suffix.len());
+            candidate = format!("{}{suffix}", stem.trim_end_matches('-'));
+            n += 1;
+        }
+        taken.insert(candidate.clone());
+        out.push(candidate);
+    }
+    out
+}
+
 /// FNV-1a: small, stable across platforms and releases (unlike `std`'s hasher).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// Where the value of one task parameter comes from at a node.
+/// Where the value of one task parameter comes from at a node, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgSource {
+    /// A literal argument or the task parameter's default, as text.
+    Literal(String),
+    /// A parameter of the workflow.
+    WorkflowParam(SmolStr),
+    /// The output of an earlier node.
+    Node(SmolStr),
+}
+
+/// One task parameter at a node: its name, its type and where its value comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeArg {
+    pub param: SmolStr,
+    pub ty: Ty,
+    pub source: ArgSource,
+}
+
+/// The parameters of the node's task that have a value, in the task's order. A parameter
+/// with neither an argument nor a default is left out (the checks report it).
+pub fn node_args<'db>(
+    db: &'db dyn Db,
+    workflow: ItemId<'db>,
+    index: u32,
+    binding: &ast::Let,
+    task: ItemId<'db>,
+) -> Vec<NodeArg> {
+    let Some(ItemKind::Task(task_ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
+    let earlier: Vec<&SmolStr> = bindings(db, workflow).iter().take(index as usize).map(|b| &b.name.text).collect();
+    let mut out = Vec::new();
+    for param in &task_ast.params {
+        let argument = binding.call.args.iter().find(|a| a.name.text == param.name.text).map(|a| &a.value);
+        let Some(value) = argument.or(param.default.as_ref()) else { continue };
+        let source = match &value.kind {
+            ValueKind::Ref(path) if path.segments.len() == 1 => {
+                let name = &path.segments[0].text;
+                if earlier.contains(&name) {
+                    ArgSource::Node(name.clone())
+                } else {
+                    ArgSource::WorkflowParam(name.clone())
+                }
+            }
+            _ => match literal_text(value) {
+                Some(text) => ArgSource::Literal(text),
+                None => continue,
+            },
+        };
+        out.push(NodeArg { param: param.name.text.clone(), ty: Ty::from_syntax(&param.ty), source });
+    }
+    out
+}
+
+/// Where the value of one task parameter comes from at a node, for a build of Pods.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputValue {
     /// Known when compiling: a literal argument, a default, or `--input`.
@@ -302,7 +457,8 @@ pub enum InputValue {
     Node(SmolStr),
 }
 
-/// The value of every parameter of the node's task, in the task's order.
+/// The value of every parameter of the node's task, in the task's order, with the workflow's
+/// parameters resolved from `--input` or their defaults where they can be.
 pub fn node_inputs<'db>(
     db: &'db dyn Db,
     workflow: ItemId<'db>,
@@ -311,51 +467,34 @@ pub fn node_inputs<'db>(
     task: ItemId<'db>,
     options: &BuildOptions,
 ) -> Vec<(SmolStr, InputValue)> {
-    let Some(ItemKind::Task(task_ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
-    let earlier: Vec<&SmolStr> = bindings(db, workflow).iter().take(index as usize).map(|b| &b.name.text).collect();
     let params = workflow_params(db, workflow);
-    let mut out = Vec::new();
-    for param in &task_ast.params {
-        let value = binding
-            .call
-            .args
-            .iter()
-            .find(|a| a.name.text == param.name.text)
-            .map(|a| &a.value)
-            .or(param.default.as_ref());
-        let Some(value) = value else { continue };
-        let input = match &value.kind {
-            ValueKind::Ref(path) if path.segments.len() == 1 => {
-                let name = &path.segments[0].text;
-                if earlier.contains(&name) {
-                    InputValue::Node(name.clone())
-                } else if let Some(given) = options.inputs.get(name.as_str()) {
-                    InputValue::Known(given.clone())
-                } else {
-                    match params
-                        .iter()
-                        .find(|p| &p.name.text == name)
-                        .and_then(|p| p.default.as_ref())
-                        .and_then(literal_text)
-                    {
-                        Some(text) => InputValue::Known(text),
-                        None => InputValue::WorkflowInput(name.clone()),
-                    }
-                }
-            }
-            _ => match literal_text(value) {
-                Some(text) => InputValue::Known(text),
-                None => continue,
-            },
-        };
-        out.push((param.name.text.clone(), input));
+    node_args(db, workflow, index, binding, task)
+        .into_iter()
+        .map(|arg| {
+            let value = match arg.source {
+                ArgSource::Literal(text) => InputValue::Known(text),
+                ArgSource::Node(name) => InputValue::Node(name),
+                ArgSource::WorkflowParam(name) => match workflow_param_value(params, &name, options) {
+                    Some(text) => InputValue::Known(text),
+                    None => InputValue::WorkflowInput(name),
+                },
+            };
+            (arg.param, value)
+        })
+        .collect()
+}
+
+/// A workflow parameter's value when compiling: `--input`, else its default.
+pub fn workflow_param_value(params: &[ast::Param], name: &str, options: &BuildOptions) -> Option<String> {
+    if let Some(given) = options.inputs.get(name) {
+        return Some(given.clone());
     }
-    out
+    params.iter().find(|p| p.name.text == name).and_then(|p| p.default.as_ref()).and_then(literal_text)
 }
 
 /// A literal as the text an environment variable holds: strings as they are, numbers and
 /// booleans as written, lists and objects as JSON.
-fn literal_text(value: &ast::Value) -> Option<String> {
+pub fn literal_text(value: &ast::Value) -> Option<String> {
     Some(match &value.kind {
         ValueKind::Str(s) => s.clone(),
         ValueKind::Unit(s) => s.clone(),
@@ -401,23 +540,14 @@ fn make_pod(
     task: ItemId<'_>,
     inputs: &[(SmolStr, InputValue)],
 ) -> Result<Pod, String> {
-    let tree = &effective.tree.as_ref().ok_or("the pod could not be made")?.0;
-    let template: PodTemplateSpec = skiff_k8s::merge::decode(tree).map_err(|e| format!("not a valid Pod: {e}"))?;
-    let mut metadata = template.metadata.unwrap_or_default();
-    let mut spec = template.spec.unwrap_or_default();
-
-    // A template's own name fields would name every pod alike.
-    metadata.generate_name = None;
-    metadata.name = Some(name.to_owned());
-    if let Some(namespace) = namespace {
-        metadata.namespace = Some(namespace.to_owned());
-    }
-    let label = |text: &str| skiff_k8s::names::to_label_value(text).unwrap_or_else(|| "x".into());
-    let labels = metadata.labels.get_or_insert_default();
-    labels.insert("skiff.dev/workflow".into(), label(workflow.name(db)));
-    labels.insert("skiff.dev/node".into(), label(&binding.name.text));
-    labels.insert("skiff.dev/task".into(), label(task.name(db)));
-    let mut annotations = metadata.annotations.take().unwrap_or_default();
+    let known: HashMap<&str, &str> = inputs
+        .iter()
+        .filter_map(|(p, v)| match v {
+            InputValue::Known(text) => Some((p.as_str(), text.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut pod = node_manifest(db, effective, name, namespace, workflow, binding, task, &known)?;
     let mut depends_on: Vec<&str> = Vec::new();
     let mut runtime = Vec::new();
     for (param, input) in inputs {
@@ -432,6 +562,7 @@ fn make_pod(
             InputValue::Known(_) => {}
         }
     }
+    let mut annotations = pod.metadata.annotations.take().unwrap_or_default();
     if !depends_on.is_empty() {
         annotations.insert("skiff.dev/depends-on".into(), depends_on.join(","));
     }
@@ -439,23 +570,56 @@ fn make_pod(
         annotations.insert("skiff.dev/runtime-inputs".into(), runtime.join(","));
     }
     // An empty `annotations: {}` of a template is left out, as the API server would.
-    metadata.annotations = (!annotations.is_empty()).then_some(annotations);
+    pod.metadata.annotations = (!annotations.is_empty()).then_some(annotations);
+    Ok(pod)
+}
 
-    let known: HashMap<&str, &str> = inputs
-        .iter()
-        .filter_map(|(p, v)| match v {
-            InputValue::Known(text) => Some((p.as_str(), text.as_str())),
-            _ => None,
-        })
-        .collect();
+/// What every target makes of a node's effective pod: a Pod named and labelled, whose
+/// `{{inputs.x}}` read `$(SKIFF_INPUT_X)` and whose `{{outputs.path}}` reads [`OUTPUT_PATH`];
+/// `values` are the inputs set as variables (what a build of Pods knows, or how an engine
+/// passes them).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn node_manifest(
+    db: &dyn Db,
+    effective: &EffectivePod<'_>,
+    name: &str,
+    namespace: Option<&str>,
+    workflow: ItemId<'_>,
+    binding: &ast::Let,
+    task: ItemId<'_>,
+    values: &HashMap<&str, &str>,
+) -> Result<Pod, String> {
+    let tree = &effective.tree.as_ref().ok_or("the pod could not be made")?.0;
+    let template: PodTemplateSpec = skiff_k8s::merge::decode(tree).map_err(|e| format!("not a valid Pod: {e}"))?;
+    let mut metadata = template.metadata.unwrap_or_default();
+    let mut spec = template.spec.unwrap_or_default();
+
+    // A template's own name fields would name every pod alike.
+    metadata.generate_name = None;
+    metadata.name = Some(name.to_owned());
+    if let Some(namespace) = namespace {
+        metadata.namespace = Some(namespace.to_owned());
+    }
+    let label = |text: &str| skiff_k8s::names::to_label_value(text).unwrap_or_else(|| "x".into());
+    let labels = metadata.labels.get_or_insert_default();
+    labels.insert("skiff.dev/workflow".into(), label(workflow.name(db)));
+    labels.insert(crate::argo::NODE_LABEL.into(), label(&binding.name.text));
+    labels.insert("skiff.dev/task".into(), label(task.name(db)));
+    if metadata.annotations.as_ref().is_some_and(BTreeMap::is_empty) {
+        metadata.annotations = None;
+    }
     for container in spec.init_containers.iter_mut().flatten().chain(&mut spec.containers) {
-        render_inputs(container, &known);
+        render_inputs(container, values);
     }
     Ok(Pod { metadata, spec: Some(spec), status: None })
 }
 
+/// Where a task writes its output, the same in every container and for every target: what
+/// `{{outputs.path}}` stands for, and where an engine collects the output from.
+pub const OUTPUT_PATH: &str = "/tmp/skiff/outputs/output";
+
 /// `{{inputs.x}}` in `command`, `args` and `env` values becomes `$(SKIFF_INPUT_X)`; a value
-/// known now is set as the variable, first in `env` so later variables can use it too.
+/// given in `known` is set as the variable, first in `env` so later variables can use it too.
 fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
     let mut used: Vec<String> = Vec::new();
     let mut render = |text: &mut String| {
@@ -481,11 +645,18 @@ fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
 }
 
 /// `train --epochs {{inputs.epochs}}` → `train --epochs $(SKIFF_INPUT_EPOCHS)`, recording
-/// `epochs` in `used`. Anything else between braces is left as written (the checks report it).
+/// `epochs` in `used`; `{{outputs.path}}` → [`OUTPUT_PATH`]. Anything else between braces is
+/// left as written (the checks report it).
 pub fn replace_placeholders(text: &str, used: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut written = 0;
     for placeholder in placeholders(text) {
+        if placeholder.is_output_path() {
+            out.push_str(&text[written..placeholder.range.start]);
+            out.push_str(OUTPUT_PATH);
+            written = placeholder.range.end;
+            continue;
+        }
         let Some((name, _)) = placeholder.input_name() else { continue };
         out.push_str(&text[written..placeholder.range.start]);
         out.push_str(&format!("$({})", input_env_name(name)));
@@ -523,9 +694,14 @@ mod tests {
     #[test]
     fn placeholders_become_kubernetes_expansions() {
         let mut used = Vec::new();
-        let text =
-            replace_placeholders("--epochs={{inputs.epochs}} {{ inputs.lr }} {{other}} {{inputs.epochs}}", &mut used);
-        assert_eq!(text, "--epochs=$(SKIFF_INPUT_EPOCHS) $(SKIFF_INPUT_LR) {{other}} $(SKIFF_INPUT_EPOCHS)");
+        let text = replace_placeholders(
+            "--epochs={{inputs.epochs}} {{ inputs.lr }} {{other}} {{inputs.epochs}} >{{outputs.path}}",
+            &mut used,
+        );
+        assert_eq!(
+            text,
+            "--epochs=$(SKIFF_INPUT_EPOCHS) $(SKIFF_INPUT_LR) {{other}} $(SKIFF_INPUT_EPOCHS) >/tmp/skiff/outputs/output"
+        );
         assert_eq!(used, ["epochs", "lr"]);
         assert_eq!(replace_placeholders("{{inputs.x", &mut used), "{{inputs.x");
     }

@@ -9,6 +9,11 @@
 //! [lints]                                           # the level of a lint or a warning
 //! "host-network" = "allow"                          # "allow", "warn" or "deny"
 //! "missing-memory-limit" = "deny"
+//!
+//! [argo]                                            # `skiff build --target argo`
+//! kind = "WorkflowTemplate"                         # or "Workflow"
+//! service_account_name = "argo-workflow"
+//! artifact_repository_ref = { config_map = "artifact-repositories", key = "default" }
 //! ```
 
 use crate::codes;
@@ -27,6 +32,17 @@ pub struct ProjectConfig {
     pub namespace: Option<String>,
     /// The levels `[lints]` sets, by code (only lints and warnings: [`lints::is_configurable`]).
     pub lints: BTreeMap<String, Level>,
+    pub argo: ArgoConfig,
+}
+
+/// How `skiff build --target argo` writes a workflow (`[argo]`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ArgoConfig {
+    /// A `Workflow` (with `generateName`) instead of a `WorkflowTemplate`.
+    pub workflow_kind: bool,
+    pub service_account_name: Option<String>,
+    /// `(configMap, key)` of Argo's `artifactRepositoryRef`.
+    pub artifact_repository_ref: Option<(Option<String>, Option<String>)>,
 }
 
 /// The project default template (layer 2 of the effective pod).
@@ -58,6 +74,48 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(schema_with = "lints_schema")]
     lints: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// How `skiff build --target argo` writes each workflow for Argo Workflows.
+    #[serde(default)]
+    #[schemars(with = "RawArgo")]
+    argo: Option<RawArgo>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawArgo {
+    /// The object each workflow becomes: a `WorkflowTemplate` (the default; run it with
+    /// `argo submit --from workflowtemplate/NAME`) or a `Workflow` (with `generateName`;
+    /// run it with `argo submit FILE` or `kubectl create -f FILE`).
+    #[serde(default)]
+    kind: Option<ArgoKind>,
+    /// The service account of the workflow's pods (`spec.serviceAccountName`); a pod template
+    /// that sets `serviceAccountName` wins for its nodes.
+    #[serde(default)]
+    #[schemars(with = "String", length(max = 253), regex(pattern = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))]
+    service_account_name: Option<Spanned<String>>,
+    /// Where artifacts are kept: a key of a ConfigMap holding an artifact repository
+    /// (Argo's `artifactRepositoryRef`); without it, the namespace's or controller's default.
+    #[serde(default)]
+    #[schemars(with = "RawArtifactRepositoryRef")]
+    artifact_repository_ref: Option<RawArtifactRepositoryRef>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+enum ArgoKind {
+    WorkflowTemplate,
+    Workflow,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawArtifactRepositoryRef {
+    /// The ConfigMap's name (Argo's default: `artifact-repositories`).
+    #[serde(default)]
+    #[schemars(with = "String", length(max = 253), regex(pattern = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))]
+    config_map: Option<Spanned<String>>,
+    /// The key in that ConfigMap (Argo's default: the one its annotation names).
+    #[serde(default)]
+    key: Option<String>,
 }
 
 /// `[lints]`: a known code to a level, so that editors complete both.
@@ -118,10 +176,9 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
         Ok(raw) => raw,
         Err(error) => {
             let span = error.span().map_or(Span::empty(0), Span::from_range);
-            diagnostics.push(
-                Diagnostic::new(codes::INVALID_CONFIG, span, error.message().to_string())
-                    .with_help("skiff.toml holds a `[defaults]` table with `pod_template` and `namespace`"),
-            );
+            diagnostics.push(Diagnostic::new(codes::INVALID_CONFIG, span, error.message().to_string()).with_help(
+                "skiff.toml holds a `[defaults]` table (`pod_template`, `namespace`) and an `[argo]` table",
+            ));
             return (ProjectConfig::default(), diagnostics);
         }
     };
@@ -136,6 +193,9 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
                 diagnostics.push(Diagnostic::new(codes::INVALID_CONFIG, span, message));
             }
         }
+    }
+    if let Some(argo) = raw.argo {
+        config.argo = argo_config(argo, &mut diagnostics);
     }
     let Some(defaults) = raw.defaults else {
         diagnostics.sort_by_key(|d| d.span.start);
@@ -183,6 +243,30 @@ fn lint_level(code: &str, level: &str) -> Result<Level, (String, bool)> {
     }
     Level::parse(level)
         .ok_or_else(|| (format!("`{level}` is not a level: write \"allow\", \"warn\" or \"deny\""), false))
+}
+
+fn argo_config(raw: RawArgo, diagnostics: &mut Vec<Diagnostic>) -> ArgoConfig {
+    let mut name = |value: Option<Spanned<String>>, what: &str| {
+        let value = value?;
+        match skiff_k8s::names::check_dns1123_subdomain(value.get_ref()) {
+            Ok(()) => Some(value.into_inner()),
+            Err(reason) => {
+                diagnostics.push(Diagnostic::new(
+                    codes::INVALID_CONFIG,
+                    Span::from_range(value.span()),
+                    format!("`{}` is not a {what} name: {reason}", value.get_ref()),
+                ));
+                None
+            }
+        }
+    };
+    let service_account_name = name(raw.service_account_name, "service account");
+    let artifact_repository_ref = raw.artifact_repository_ref.map(|r| (name(r.config_map, "ConfigMap"), r.key));
+    ArgoConfig {
+        workflow_kind: matches!(raw.kind, Some(ArgoKind::Workflow)),
+        service_account_name,
+        artifact_repository_ref,
+    }
 }
 
 fn default_template(db: &dyn Db, text: &str) -> Result<DefaultTemplate, String> {

@@ -6,7 +6,9 @@
 use crate::check::{check_item, pod_diagnostics};
 use crate::db::{Db, SourceFile, file_chunks, parse_chunk};
 use crate::items::{file_items, item_offset, item_offsets};
-use crate::lints::{apply_levels, is_configurable, skiff_allows, skiff_lint_diagnostics};
+use crate::lints::{
+    apply_levels, data_lint_diagnostics, is_configurable, skiff_allows, skiff_lint_diagnostics, yaml_allows,
+};
 use skiff_syntax::{Diagnostic, Label, LineIndex};
 
 /// The syntax errors of the file, in source order: each chunk's, moved to where the chunk is
@@ -52,6 +54,35 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         let text = file.text(db);
         let index = LineIndex::new(text);
         let allows = skiff_allows(db, file, &index);
+        out = apply_levels(db, out, &index, &allows);
+    }
+    out.sort_by_key(|d| (d.span.start, d.span.end));
+    out
+}
+
+/// The problems of a YAML pod template (a `from` file or `skiff.toml`'s default), at their place
+/// in the YAML: the checks of a pod-template body written in skiff ([`crate::body::yaml_body`]),
+/// without fixes (they would be skiff text); and the lints of the values it wrote, at the
+/// levels of `[lints]` and its `# skiff: allow(...)` comments. A file that does not read as a
+/// pod template is reported where it is named, not here.
+#[salsa::tracked(returns(ref))]
+pub fn data_file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let text = file.text(db);
+    let mut out = match crate::pod::yaml_template(text) {
+        Ok(template) => {
+            let body = crate::body::yaml_body(&template, text);
+            crate::body::check_body(&body, skiff_k8s::BodyShape::PodTemplate, &[])
+        }
+        Err(_) => Vec::new(),
+    };
+    for diagnostic in &mut out {
+        diagnostic.fix = None;
+    }
+    // The lints of the values it wrote, found on the pods that use it; their fixes are YAML.
+    out.extend(data_lint_diagnostics(db, file));
+    if out.iter().any(|d| is_configurable(d.code)) {
+        let index = LineIndex::new(text);
+        let allows = yaml_allows(text, &index);
         out = apply_levels(db, out, &index, &allows);
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use skiff_k8s::merge::{Change, Shape};
+use skiff_k8s::merge::{Change, ChangeKind, Shape};
 use skiff_k8s::yaml::{NotedLine, to_noted_yaml};
 use skiff_syntax::LineIndex;
 use skiff_syntax::ast::{FieldOp, ItemKind};
@@ -20,6 +20,17 @@ use crate::compile::{bindings, workflows};
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemId, ItemTag, file_items, item_ast, item_offset, item_offsets};
 use crate::pod::{EffectivePod, Layer, Origin, Place, PodError, node_pod, node_task, task_pod};
+
+/// One change an override made, as hover and `skiff explain` say it:
+/// `` `nodeSelector.gpu-type`: `v100` → `a100` ``; `spec.` is left out, as in skiff.
+pub fn change_text<O>(change: &Change<O>) -> String {
+    let path = change.path.strip_prefix("spec.").unwrap_or(&change.path);
+    match &change.kind {
+        ChangeKind::Changed { old, new, .. } => format!("`{path}`: `{old}` → `{new}`"),
+        ChangeKind::Added { new, .. } => format!("`{path}`: added `{new}`"),
+        ChangeKind::Removed { old } => format!("`{path}`: removed `{old}`"),
+    }
+}
 
 /// One workflow node: the `binding`-th `let` of `workflow` (from 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,14 +1,21 @@
-//! `{{inputs.NAME}}` placeholders in a task's strings: found here, once, for the checker (which
-//! reports names that are no parameter), the compiler (which renders them as `$(SKIFF_INPUT_X)`)
-//! and the editor (which goes to, hovers and renames the parameter a placeholder names).
+//! `{{inputs.NAME}}` and `{{outputs.path}}` placeholders in a task's strings: found here, once,
+//! for the checker (which reports names that are no parameter, and `outputs.path` in a task
+//! without output), the compiler (which renders them) and the editor (which goes to, hovers and
+//! renames the parameter a placeholder names).
 //!
 //! A placeholder is `{{`, then anything up to the next `}}`; spaces inside are allowed
 //! (`{{ inputs.lr }}`). A `{{` with no `}}` after it is text, and so is everything after it.
 
 use std::ops::Range;
 
+use skiff_k8s::merge::{Node, Value as Tree};
 use skiff_syntax::Span;
-use skiff_syntax::ast::{Block, Value, ValueKind};
+use skiff_syntax::ast::{Block, ItemKind, Value, ValueKind};
+
+use crate::codes;
+use crate::db::Db;
+use crate::items::{ItemId, item_ast};
+use crate::pod::{Origin, Place, PodError};
 
 /// One `{{ ... }}` of a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,11 +37,19 @@ impl<'a> Placeholder<'a> {
         Some((name, start..start + name.len()))
     }
 
+    /// Whether this is `{{outputs.path}}`: where the task writes its output.
+    pub fn is_output_path(&self) -> bool {
+        self.inner == OUTPUT_PATH_PLACEHOLDER
+    }
+
     /// [`Self::input`] when the name is an identifier: a placeholder the compiler renders.
     pub fn input_name(&self) -> Option<(&'a str, Range<usize>)> {
         self.input().filter(|(name, _)| is_input_name(name))
     }
 }
+
+/// What `{{outputs.path}}` holds between its braces.
+pub const OUTPUT_PATH_PLACEHOLDER: &str = "outputs.path";
 
 /// Whether `name` can follow `inputs.`: a parameter name, which is an identifier.
 fn is_input_name(name: &str) -> bool {
@@ -63,18 +78,116 @@ pub fn input_names(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
 
 /// Calls `f` on every string literal in a block, with its span: where placeholders may be.
 pub fn visit_strings(block: &Block, f: &mut impl FnMut(&str, Span)) {
-    fn value(v: &Value, f: &mut impl FnMut(&str, Span)) {
-        match &v.kind {
-            ValueKind::Str(s) => f(s, v.span),
-            ValueKind::Object(b) => visit_strings(b, f),
-            ValueKind::List(items) => items.iter().for_each(|i| value(i, f)),
-            _ => {}
-        }
-    }
     for field in &block.fields {
         if let Some(v) = field.op.value() {
-            value(v, f);
+            visit_value_strings(v, f);
         }
+    }
+}
+
+/// [`visit_strings`] with the path of keys to each string from `path` (list positions left
+/// out; `containers["x"]` counts as `containers`).
+pub fn visit_strings_at<'b>(block: &'b Block, path: &mut Vec<&'b str>, f: &mut impl FnMut(&[&str], &str, Span)) {
+    for field in &block.fields {
+        let Some(v) = field.op.value() else { continue };
+        path.push(field.key.name.text.as_str());
+        visit_value_at(v, path, f);
+        path.pop();
+    }
+}
+
+/// [`visit_strings_at`] for one value at `path`.
+pub fn visit_value_at<'b>(v: &'b Value, path: &mut Vec<&'b str>, f: &mut impl FnMut(&[&str], &str, Span)) {
+    match &v.kind {
+        ValueKind::Str(s) => f(path, s, v.span),
+        ValueKind::Object(b) => visit_strings_at(b, path, f),
+        ValueKind::List(items) => items.iter().for_each(|i| visit_value_at(i, path, f)),
+        _ => {}
+    }
+}
+
+/// [`visit_strings`] for one value.
+pub fn visit_value_strings(v: &Value, f: &mut impl FnMut(&str, Span)) {
+    match &v.kind {
+        ValueKind::Str(s) => f(s, v.span),
+        ValueKind::Object(b) => visit_strings(b, f),
+        ValueKind::List(items) => items.iter().for_each(|i| visit_value_strings(i, f)),
+        _ => {}
+    }
+}
+
+/// Placeholders in a task's merged pod that its own body did not write (a template, a YAML
+/// template, the project default, an override): in a container's `command`, `args` or `env`
+/// values each must name a parameter of `task` (or be `{{outputs.path}}` in a task with an
+/// output); anywhere else nothing substitutes them. The task's own text is checked where it is
+/// written, with its fixes.
+pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &Node<Origin<'db>>) -> Vec<PodError<'db>> {
+    let Some(ItemKind::Task(ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
+    let params: Vec<&str> = ast.params.iter().map(|p| p.name.text.as_str()).collect();
+    let has_output =
+        ast.output.as_ref().is_some_and(|ty| !matches!(crate::types::Ty::from_syntax(ty), crate::types::Ty::Unit));
+    let mut errors = Vec::new();
+    let mut path = Vec::new();
+    walk(tree, &mut path, &mut |path, text, origin| {
+        if matches!(origin.place, Place::Item { item, .. } if item == task) {
+            return;
+        }
+        let substituted = is_substituted(path);
+        for placeholder in placeholders(text) {
+            let error = |code, message: String, help: &str| PodError { code, message, help: Some(help.into()), origin };
+            let known_input = placeholder.input_name().is_some_and(|(name, _)| params.contains(&name));
+            let error = match (substituted, placeholder.is_output_path(), placeholder.input().is_some()) {
+                (true, true, _) if has_output => continue,
+                (true, true, _) => error(
+                    codes::UNKNOWN_INPUT,
+                    format!("`{{{{outputs.path}}}}`: task `{}` has no output to write", ast.name.text),
+                    "declare the task's output, or remove the placeholder",
+                ),
+                (true, false, true) if known_input => continue,
+                (true, false, _) => error(
+                    codes::UNKNOWN_INPUT,
+                    format!("`{{{{{}}}}}` names no parameter of task `{}`", placeholder.inner, ast.name.text),
+                    "placeholders are `{{inputs.NAME}}` (a parameter of the task) and `{{outputs.path}}`",
+                ),
+                (false, true, _) | (false, _, true) => error(
+                    codes::PLACEHOLDER_NOT_SUBSTITUTED,
+                    format!("`{{{{{}}}}}` is not substituted in `{}`", placeholder.inner, path.join(".")),
+                    "placeholders are substituted in `command`, `args` and `env` values",
+                ),
+                // Other braces (a Go or Helm template) are text.
+                (false, false, false) => continue,
+            };
+            if !errors.contains(&error) {
+                errors.push(error);
+            }
+        }
+    });
+    errors
+}
+
+/// Whether a string at `path` (from the pod's root, list positions left out) is one the
+/// compiler renders placeholders in.
+pub fn is_substituted(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["spec", "containers" | "initContainers", "command" | "args"]
+            | ["spec", "containers" | "initContainers", "env", "value"]
+    )
+}
+
+/// Every string of a tree with its path of map keys (list positions left out).
+fn walk<'t, O: Copy>(node: &'t Node<O>, path: &mut Vec<&'t str>, f: &mut impl FnMut(&[&str], &str, O)) {
+    match &node.value {
+        Tree::String(text) => f(path, text, node.origin),
+        Tree::List(items) => items.iter().for_each(|item| walk(item, path, f)),
+        Tree::Map(map) => {
+            for (key, value) in map {
+                path.push(key.as_str());
+                walk(value, path, f);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }
 

@@ -17,8 +17,10 @@
 //! Each concept of the language is written once: skiff's own task fields (`pod_template`,
 //! `primary_container`, `retries`, `timeout`) are the table of [`task_fields`], read by the
 //! checker, the pod builder, the compiler and the editor; `{{inputs.x}}` placeholders are found
-//! by [`inputs`]; the checks of each kind of item are in `check/`.
+//! by [`inputs`]; the checks of each kind of item are in `check/`. The compiler ([`compile`]) makes
+//! Pods and `PodTemplate`s; [`argo`] makes Argo Workflows objects from the same node pods.
 
+pub mod argo;
 pub mod body;
 mod check;
 pub mod codes;
@@ -41,8 +43,7 @@ mod workspace;
 pub use check::{ItemDiagnostic, PodChecks, check_item, item_references, pod_checks, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, config_json_schema, project_config};
 pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
-pub use diagnostics::{file_diagnostics, parse_diagnostics};
-pub use lints::data_file_diagnostics;
+pub use diagnostics::{data_file_diagnostics, file_diagnostics, parse_diagnostics};
 pub use resolve::{Resolution, import_cycles, resolve_import_path, resolve_path};
 pub use skiff_syntax::{Diagnostic, Fix, Label, Severity, Span, TextEdit};
 pub use workspace::{FileDiagnostic, Workspace};

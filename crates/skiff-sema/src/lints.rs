@@ -222,26 +222,17 @@ pub(crate) fn skiff_lint_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagn
         .collect()
 }
 
-/// The diagnostics of a YAML data file: the lints of the values it wrote, with its levels and
-/// `# skiff: allow(...)` comments applied.
-#[salsa::tracked(returns(ref))]
-pub fn data_file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+/// The lints of a YAML data file as diagnostics (levels and allows are applied with the file's
+/// other diagnostics, by [`crate::diagnostics::data_file_diagnostics`]).
+pub(crate) fn data_lint_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let text = file.text(db);
-    let diagnostics: Vec<Diagnostic> = file_lints(db, file)
+    file_lints(db, file)
         .iter()
         .filter_map(|lint| match lint.place() {
             Place::Data { span, .. } => Some(lint_diagnostic(lint, span, text, "#")),
             _ => None,
         })
-        .collect();
-    if diagnostics.is_empty() {
-        return diagnostics;
-    }
-    let index = LineIndex::new(text);
-    let allows = yaml_allows(text, &index);
-    let mut out = apply_levels(db, diagnostics, &index, &allows);
-    out.sort_by_key(|d| (d.span.start, d.span.end));
-    out
+        .collect()
 }
 
 fn lint_diagnostic(lint: &Lint<'_>, span: Span, text: &str, comment: &str) -> Diagnostic {
@@ -316,7 +307,7 @@ pub(crate) fn skiff_allows(db: &dyn Db, file: SourceFile, index: &LineIndex) -> 
 /// The `# skiff: allow(...)` comments of a YAML file: at the end of a line, that line; on a
 /// line of its own, the next line that is not a comment, or the whole file above its first
 /// value.
-fn yaml_allows(text: &str, index: &LineIndex) -> Vec<Allow> {
+pub(crate) fn yaml_allows(text: &str, index: &LineIndex) -> Vec<Allow> {
     let mut allows = Vec::new();
     let mut content_seen = false;
     for (line, line_text) in text.lines().enumerate() {

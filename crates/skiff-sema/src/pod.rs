@@ -261,6 +261,7 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
         &mut pod,
         Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
     );
+    placeholders(db, task, &mut pod);
     Some(Cow::Owned(pod))
 }
 
@@ -351,7 +352,40 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
         }
     }
     finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
+    placeholders(db, task, &mut pod);
+    // An `image` the body writes but that did not read is reported already.
+    if !body.is_some_and(|b| b.fields.iter().any(|f| f.key.name.text == "image")) {
+        missing_image(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
+    }
     pod
+}
+
+/// The task's container without an image once every layer has spoken: the API server refuses
+/// such a Pod.
+fn missing_image<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
+    let Some(Patch(tree)) = &pod.tree else { return };
+    let containers = tree.get_path(&["spec", "containers"]).and_then(Node::as_list).unwrap_or_default();
+    let primary = containers.iter().find(|c| c.get_path(&["name"]).and_then(Node::as_str) == Some(&pod.primary));
+    if primary.is_some_and(|c| c.get_path(&["image"]).is_none()) {
+        pod.errors.push(PodError {
+            code: codes::MISSING_IMAGE,
+            message: format!("container `{}` has no image", pod.primary),
+            help: Some(
+                "set `image` in the task body, or in its template's `containers[\"NAME\"] { image: ... }`".into(),
+            ),
+            origin: at,
+        });
+    }
+}
+
+/// The errors of placeholders the task's own text did not write ([`crate::inputs`]).
+fn placeholders<'db>(db: &'db dyn Db, task: ItemId<'db>, pod: &mut EffectivePod<'db>) {
+    let Some(Patch(tree)) = &pod.tree else { return };
+    for error in crate::inputs::pod_placeholder_errors(db, task, tree) {
+        if !pod.errors.contains(&error) {
+            pod.errors.push(error);
+        }
+    }
 }
 
 /// `restartPolicy: Never` and the primary container.
@@ -533,6 +567,18 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
         });
     }
     let mut errors = Vec::new();
+    let init_containers = tree.0.get_path(&["spec", "initContainers"]).and_then(Node::as_list).unwrap_or_default();
+    // A sidecar without an image is `unmatched-container`, reported where a layer made it; the
+    // task's own container is checked with its body (`missing_image`).
+    for container in init_containers.iter().filter(|c| c.get_path(&["image"]).is_none()) {
+        let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
+        errors.push(PodError {
+            code: codes::MISSING_IMAGE,
+            message: format!("init container `{name}` has no image"),
+            help: Some("an init container runs an image of its own: give it `image`".to_owned()),
+            origin: container.origin,
+        });
+    }
     for container in containers {
         let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
         let Some(resources) = container.get_path(&["resources"]) else { continue };

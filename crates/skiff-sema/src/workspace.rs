@@ -4,7 +4,6 @@ use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
 use crate::diagnostics::file_diagnostics;
 use crate::items::{Signature, file_items, item_tree};
-use crate::lints::data_file_diagnostics;
 use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
@@ -143,10 +142,10 @@ impl Workspace {
         parallel_map(&self.db, files, threads, |db, file| referenced_paths(db, *file)).concat()
     }
 
-    /// Every diagnostic of every `.skiff` file, files in path order, each file's in source order,
-    /// then those of the YAML files (the lints of the values they wrote). A large workspace is
-    /// checked on every core: each thread reads its own handle on the same database, and salsa
-    /// runs each query once however many threads ask for it.
+    /// Every diagnostic of `skiff.toml`, of every `.skiff` file (files in path order, each file's
+    /// in source order), then of every YAML template (its own problems, and the lints of the
+    /// values it wrote). A large workspace is checked on every core: each thread reads its own
+    /// handle on the same database, and salsa runs each query once however many threads ask for it.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
         let mut out: Vec<FileDiagnostic> = project_config(&self.db)
             .1
@@ -172,12 +171,10 @@ impl Workspace {
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }
+        // YAML templates are read only when a file or skiff.toml names them: each is checked.
         for (path, file) in self.db.files().data_files(&self.db) {
-            out.extend(
-                data_file_diagnostics(&self.db, *file)
-                    .iter()
-                    .map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic: diagnostic.clone() }),
-            );
+            let diagnostics = crate::diagnostics::data_file_diagnostics(&self.db, *file);
+            out.extend(diagnostics.iter().map(|d| FileDiagnostic { path: path.clone(), diagnostic: d.clone() }));
         }
         out
     }

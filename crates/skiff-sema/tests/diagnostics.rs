@@ -2,7 +2,8 @@
 //!
 //! Each `diagnostics/*.skiff` fixture may hold several files, each starting with a line
 //! `//- path` (rust-analyzer's fixture convention); a YAML data file is written the same way
-//! with `#- path`. Lines that must carry a diagnostic say so in a comment: `//~ code` for this
+//! with `#- path`, and is checked too. Lines that must carry a diagnostic say so in a comment
+//! (`#~` in YAML and TOML): `//~ code` for this
 //! line, `//~^ code` for the line above. The rendered diagnostics (code, line, message, help,
 //! fix) are compared with the `.out` file beside the fixture; review changes, then accept them
 //! with `UPDATE_EXPECT=1 cargo test -p skiff-sema --test diagnostics`.
@@ -43,8 +44,7 @@ fn every_fixture_reports_what_it_annotates() {
         let workspace = Workspace::from_fixture(&files);
         let diagnostics = workspace.diagnostics();
         let mut rendered = String::new();
-        let reported = |path: &str| path.ends_with(".skiff") || path.ends_with(".yaml") || path == "skiff.toml";
-        for file in files.iter().filter(|f| reported(&f.path)) {
+        for file in files.iter() {
             let index = LineIndex::new(&file.text);
             let mut actual: Vec<(usize, String)> = diagnostics
                 .iter()

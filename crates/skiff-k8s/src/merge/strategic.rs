@@ -94,6 +94,39 @@ fn key_of<'a, O>(node: &'a Node<O>, key: Option<&str>) -> Option<&'a Value<O>> {
     value.is_scalar().then_some(value)
 }
 
+/// Whether two elements of a keyed list are the same element for the API server: the same merge
+/// key and the same identity fields ([`crate::tables::identity_fields`]).
+fn same_element<O>(a: &Node<O>, b: &Node<O>, key: &str) -> bool {
+    let same_key = matches!((key_of(a, Some(key)), key_of(b, Some(key))), (Some(x), Some(y)) if x.scalar_eq(y));
+    same_key
+        && crate::tables::identity_fields(key).iter().all(|(field, default)| {
+            let of = |n: &Node<O>| match n.as_map().and_then(|m| m.get(*field)).map(|f| &f.value) {
+                Some(Value::String(s)) => s.to_string(),
+                _ => (*default).to_owned(),
+            };
+            of(a) == of(b)
+        })
+}
+
+/// Whether the patch element `item` (merge key `k`) patches the element `base` below: the same
+/// merge key, as in Go, and no identity field ([`crate::tables::identity_fields`]) that `item`
+/// states differently. So `{containerPort: 53, protocol: "TCP"}` patches `53/TCP`, not `53/UDP`
+/// (Go would turn the UDP port into a TCP one and lose it), while `{containerPort: 53}` patches
+/// the first port `53`, as in Go.
+fn patches_element<O>(base: &Node<O>, item: &Node<O>, key: &str, k: &Value<O>) -> bool {
+    key_of(base, Some(key)).is_some_and(|bk| bk.scalar_eq(k))
+        && crate::tables::identity_fields(key).iter().all(|(field, default)| {
+            let stated = |n: &Node<O>| match n.as_map().and_then(|m| m.get(*field)).map(|f| &f.value) {
+                Some(Value::String(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            match stated(item) {
+                None => true,
+                Some(wanted) => stated(base).unwrap_or_else(|| (*default).to_owned()) == wanted,
+            }
+        })
+}
+
 fn first_index<O>(keys: &[Value<O>], key: &Value<O>) -> Option<usize> {
     keys.iter().position(|k| k.scalar_eq(key))
 }
@@ -151,11 +184,11 @@ pub(crate) fn merge_node<O: Copy>(
             }
         }
         Value::List(items) => {
-            let (list, origin) = match base {
-                Some(Node { value: Value::List(list), origin }) => (list, origin),
-                _ => (Vec::new(), patch.origin),
+            let (list, origin, below) = match base {
+                Some(Node { value: Value::List(list), origin }) => (list, origin, true),
+                _ => (Vec::new(), patch.origin, false),
             };
-            merge_list(list, origin, patch, items, shape, at).map(Some)
+            merge_list(list, origin, patch, items, shape, below, at).map(Some)
         }
         _ => Ok(Some(patch.clone())),
     }
@@ -525,6 +558,7 @@ fn merge_list<O: Copy>(
     patch: &Node<O>,
     items: &[Node<O>],
     shape: Shape,
+    below: bool,
     at: &At,
 ) -> Result<Node<O>, O> {
     match shape.strategy() {
@@ -540,13 +574,16 @@ fn merge_list<O: Copy>(
             }
             Ok(Node { value: Value::List(out), origin: patch.origin })
         }
-        ListStrategy::Keyed(key) => merge_keyed(base, origin, patch, items, key, shape.item(), at),
+        ListStrategy::Keyed(key) => merge_keyed(base, origin, patch, items, key, shape.item(), below, at),
         ListStrategy::Set => merge_set(base, origin, patch.origin, items, at),
     }
 }
 
 /// A keyed list (Go's `mergeSlice` for maps: special elements, then the merge, then
-/// `normalizeElementOrder`).
+/// `normalizeElementOrder`). With no list `below`, Go takes the patch's list as it is written:
+/// elements that share a merge key are all kept (two ports `53`, one UDP and one TCP), where a
+/// list below would have them merged into one.
+#[allow(clippy::too_many_arguments)]
 fn merge_keyed<O: Copy>(
     mut base: Vec<Node<O>>,
     origin: O,
@@ -554,6 +591,7 @@ fn merge_keyed<O: Copy>(
     items: &[Node<O>],
     key: &'static str,
     item_shape: Shape,
+    below: bool,
     at: &At,
 ) -> Result<Node<O>, O> {
     let mut replace = false;
@@ -594,7 +632,8 @@ fn merge_keyed<O: Copy>(
     let server_order: Vec<Value<O>> = base.iter().filter_map(|b| key_of(b, Some(key))).cloned().collect();
     for (i, item, k) in &plain {
         let item_at = at.index(*i);
-        match base.iter().position(|b| key_of(b, Some(key)).is_some_and(|bk| bk.scalar_eq(k))) {
+        let matching = if below { base.iter().position(|b| patches_element(b, item, key, k)) } else { None };
+        match matching {
             Some(j) => {
                 let old = std::mem::replace(&mut base[j], Node::null(origin));
                 // The merge key only names the element: it keeps the origin of the layer that
@@ -684,7 +723,7 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
                     return Err(item_at.error(K::ElementNotObject { key, found: item.value.kind_name() }, item.origin));
                 };
                 let k = merge_key(element, key, &item_at, item.origin)?;
-                if list.iter().any(|l| key_of(l, Some(key)).is_some_and(|lk| lk.scalar_eq(k))) {
+                if list.iter().any(|l| same_element(l, item, key)) {
                     return Err(item_at.error(K::DuplicateMergeKey { key, value: k.describe() }, item.origin));
                 }
             }

@@ -438,7 +438,13 @@ impl Checker {
                 continue;
             };
             let Some(value) = key_field.op.value() else { continue };
-            let Some(key) = literal_key(&value.kind) else { continue };
+            let Some(mut key) = literal_key(&value.kind) else { continue };
+            // `53/UDP` and `53/TCP` are two ports: the API server tells them apart by protocol.
+            for (field, default) in tables::identity_fields(merge_key) {
+                let written = block.fields.iter().rev().find(|f| f.key.name.text == *field && f.key.index.is_none());
+                let identity = written.and_then(|f| f.op.value()).and_then(|v| literal_key(&v.kind));
+                key = format!("{key}/{}", identity.as_deref().unwrap_or(default));
+            }
             if let Some(first) = seen.get(&key) {
                 self.report(
                     Diagnostic::new(

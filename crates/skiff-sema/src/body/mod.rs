@@ -5,7 +5,7 @@
 //! [`skiff_k8s::rules`], whose findings become diagnostics with spans and fixes), and
 //! [`lower_body`] turns it into the strategic-merge patch the merge engine applies. A body is a
 //! patch, not a whole object: nothing is reported missing except the merge key of a keyed-list
-//! element. References (`gpu.v100`, a parameter) are resolved and checked elsewhere; values the
+//! element. A YAML pod template is read as a body ([`yaml_body`]) to get the same checks. References (`gpu.v100`, a parameter) are resolved and checked elsewhere; values the
 //! parser could not read were already reported.
 //!
 //! What Kubernetes allows is not decided here: the schema and the rules are `skiff-k8s`'s.
@@ -13,6 +13,7 @@
 mod check;
 mod lower;
 mod values;
+mod yaml;
 
 #[cfg(test)]
 mod tests;
@@ -25,6 +26,7 @@ use skiff_syntax::{Diagnostic, Fix, Span};
 
 pub use check::{check_body, check_field};
 pub use lower::{lower_body, lower_fields};
+pub use yaml::yaml_body;
 
 /// How the text a finding is about was written, so its fix is written the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -107,6 +107,12 @@ const CASES: &[(BodyShape, &str, &str, &str, Option<&str>)] = &[
     (P, "metadata { labels { team: \"ml/infra\" } }", codes::INVALID_LABEL_VALUE, "\"ml/infra\"", Some("metadata { labels { team: \"ml-infra\" } }")),
     (P, "metadata { labels { \"Example.com/team\": \"ml\" } }", codes::INVALID_LABEL_KEY, "\"Example.com/team\"", Some("metadata { labels { \"example.com/team\": \"ml\" } }")),
     (P, "metadata { annotations { \"a b\": \"x\" } }", codes::INVALID_ANNOTATION_KEY, "\"a b\"", Some("metadata { annotations { \"a-b\": \"x\" } }")),
+    (C, "resources { limits { gpu: 999 } }", codes::INVALID_RESOURCE_NAME, "gpu", Some("resources { limits { \"nvidia.com/gpu\": 999 } }")),
+    (C, "resources { requests { \"kubernetes.io/gpu\": 1 } }", codes::INVALID_RESOURCE_NAME, "\"kubernetes.io/gpu\"", None),
+    (C, "resources { requests { widgets: 1 } }", codes::INVALID_RESOURCE_NAME, "widgets", None),
+    (C, "image: \"<your-private-image>\"", codes::INVALID_IMAGE, "\"<your-private-image>\"", None),
+    (C, "image: \"ghcr.io/Acme/train:1.4\"", codes::INVALID_IMAGE, "\"ghcr.io/Acme/train:1.4\"", None),
+    (C, "image: \"train:v1 \"", codes::INVALID_IMAGE, "\"train:v1 \"", None),
     (P, "containers: [{ name: \"My_Sidecar\", image: \"x\" }]", codes::INVALID_NAME, "\"My_Sidecar\"", Some("containers: [{ name: \"my-sidecar\", image: \"x\" }]")),
     (P, "containers[\"Log_Shipper\"] { image: \"x\" }", codes::INVALID_NAME, "\"Log_Shipper\"", Some("containers[\"log-shipper\"] { image: \"x\" }")),
     (P, "volumes: [{ name: \"data.set\", emptyDir {} }]", codes::INVALID_NAME, "\"data.set\"", Some("volumes: [{ name: \"data-set\", emptyDir {} }]")),
@@ -114,7 +120,7 @@ const CASES: &[(BodyShape, &str, &str, &str, Option<&str>)] = &[
     (P, "serviceAccountName: \"Build_Bot.ci\"", codes::INVALID_NAME, "\"Build_Bot.ci\"", Some("serviceAccountName: \"build-bot.ci\"")),
     // keyed lists, duplicates, operators
     (P, "volumes: [{ name: \"data\", emptyDir {} }, { name: \"data\", emptyDir {} }]", codes::DUPLICATE_MERGE_KEY, "\"data\"", None),
-    (C, "ports: [{ containerPort: 80 }, { containerPort: 80, protocol: \"UDP\" }]", codes::DUPLICATE_MERGE_KEY, "80", None),
+    (C, "ports: [{ containerPort: 80 }, { containerPort: 80, protocol: \"TCP\" }]", codes::DUPLICATE_MERGE_KEY, "80", None),
     (C, "env: [{ name: \"A\", value: \"1\" }, { name: \"A\" }]", codes::DUPLICATE_MERGE_KEY, "\"A\"", None),
     (P, "containers: [{ image: \"x\" }]", codes::MISSING_MERGE_KEY, "{ image: \"x\" }", None),
     (P, "hostNetwork: true, hostNetwork: false", codes::DUPLICATE_KEY, "hostNetwork", None),
@@ -163,6 +169,21 @@ fn each_mistake_is_reported_once_with_its_span_and_fix() {
 
 /// Bodies that are fine as they are.
 const CLEAN: &[(BodyShape, &str)] = &[
+    (
+        C,
+        r#"resources { limits { cpu: 1, memory: 1Gi, "ephemeral-storage": 1Gi, "hugepages-2Mi": 2Mi, "nvidia.com/gpu": 1 } }"#,
+    ),
+    (
+        C,
+        r#"image: "localhost:5000/a/b-c__d.e:v1.2-rc_3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef""#,
+    ),
+    (C, r#"image: "Registry.Example.com:443/team/app""#),
+    (C, r#"image: "busybox""#),
+    // A DNS server's ports: one number, two protocols, two ports.
+    (
+        C,
+        r#"ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }]"#,
+    ),
     (
         P,
         r#"nodeSelector { "gpu-type": "nvidia-tesla-v100" }

@@ -131,6 +131,24 @@ impl<'db> Checker<'db> {
             if let Some(value) = field.op.value() {
                 imports::visit_refs_value(value, &mut |p: &Path| {
                     let text = p.to_dotted();
+                    // Quoting a parameter's name would make it that text: never offer a fix that
+                    // changes what was meant.
+                    if let [name] = p.segments.as_slice()
+                        && let Some(what) = self.value_name(&name.text)
+                    {
+                        sink.push(
+                            Diagnostic::new(
+                                codes::BARE_NAME,
+                                p.span,
+                                format!("`{text}` is {what}, but a pod field is fixed when the workflow is compiled"),
+                            )
+                            .with_help(
+                                "values reach the container through `{{inputs.NAME}}` in a task's `command`, `args` \
+                                 or `env`; write a literal here (quoted, for the text itself)",
+                            ),
+                        );
+                        return;
+                    }
                     sink.push(
                         Diagnostic::new(
                             codes::BARE_NAME,
@@ -146,6 +164,24 @@ impl<'db> Checker<'db> {
                     );
                 });
             }
+        }
+    }
+
+    /// What a name stands for where this item may use it as a value, if anything: a parameter
+    /// of the task or workflow, or a workflow's binding.
+    fn value_name(&self, name: &str) -> Option<&'static str> {
+        match item_ast(self.db, self.item).map(|i| &i.kind) {
+            Some(ItemKind::Task(task)) => {
+                task.params.iter().any(|p| p.name.text == name).then_some("a parameter of the task")
+            }
+            Some(ItemKind::Workflow(workflow)) => {
+                if workflow.params.iter().any(|p| p.name.text == name) {
+                    Some("a parameter of the workflow")
+                } else {
+                    workflow.lets().any(|l| l.name.text == name).then_some("a node of the workflow")
+                }
+            }
+            _ => None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Tasks: the signature, the body's container fields (the Kubernetes checks) and skiff's own
-//! fields ([`crate::task_fields`]), and `{{inputs.x}}` placeholders naming parameters.
+//! fields ([`crate::task_fields`]), and `{{inputs.x}}` placeholders naming parameters
+//! (`{{outputs.path}}` in a task with an output).
 
 use super::names::did_you_mean;
 use super::{Checker, Sink};
@@ -24,7 +25,28 @@ impl<'db> Checker<'db> {
             self.skiff_field(field, sink);
         }
         let params: Vec<&str> = task.params.iter().map(|p| p.name.text.as_str()).collect();
-        crate::inputs::visit_strings(&task.body, &mut |text, span| self.placeholders(text, span, &params, sink));
+        let has_output =
+            task.output.as_ref().is_some_and(|ty| crate::types::Ty::from_syntax(ty) != crate::types::Ty::Unit);
+        // Where each string lands in the pod: the body is the primary container, an inline
+        // `pod_template` the pod spec.
+        for field in &task.body.fields {
+            let Some(value) = field.op.value() else { continue };
+            let name = field.key.name.text.as_str();
+            let mut path = match name == TaskField::PodTemplate.name() {
+                true => vec!["spec"],
+                false => vec!["spec", "containers", name],
+            };
+            crate::inputs::visit_value_at(value, &mut path, &mut |at, text, span| {
+                // `env { NAME: "value" }` is `env: [{ name: "NAME", value: "value" }]`.
+                let env_sugar = at.len() == 4 && at[..3] == ["spec", "containers", "env"];
+                if crate::inputs::is_substituted(at) || env_sugar {
+                    self.placeholders(text, span, &params, has_output, sink);
+                } else {
+                    let shown = at.strip_prefix(&["spec", "containers"]).or(at.strip_prefix(&["spec"])).unwrap_or(at);
+                    self.unsubstituted(text, span, &shown.join("."), sink);
+                }
+            });
+        }
     }
 
     /// One of skiff's own fields, in a task body or an override: its value on its own, then a
@@ -45,9 +67,38 @@ impl<'db> Checker<'db> {
         self.k8s(diagnostics, sink);
     }
 
+    /// A placeholder in a field where nothing renders it: it would reach the pod as written.
+    fn unsubstituted(&self, text: &str, span: Span, field: &str, sink: &mut Sink<'db>) {
+        if let Some(placeholder) = placeholders(text).find(|p| p.is_output_path() || p.input().is_some()) {
+            sink.push(
+                Diagnostic::new(
+                    codes::PLACEHOLDER_NOT_SUBSTITUTED,
+                    span,
+                    format!("`{{{{{}}}}}` is not substituted in `{field}`", placeholder.inner),
+                )
+                .with_help(
+                    "placeholders are substituted in `command`, `args` and `env` values; pass the value through one of those",
+                ),
+            );
+        }
+    }
+
     /// `{{inputs.x}}` must name a parameter of the task.
-    fn placeholders(&self, text: &str, span: Span, params: &[&str], sink: &mut Sink<'db>) {
+    fn placeholders(&self, text: &str, span: Span, params: &[&str], has_output: bool, sink: &mut Sink<'db>) {
         for placeholder in placeholders(text) {
+            if placeholder.is_output_path() {
+                if !has_output {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::UNKNOWN_INPUT,
+                            span,
+                            "`{{outputs.path}}`: this task has no output to write",
+                        )
+                        .with_help("declare the output after the parameters: `task NAME(...) -> File { ... }`"),
+                    );
+                }
+                continue;
+            }
             match placeholder.input() {
                 Some((name, _)) if params.contains(&name) => {}
                 Some((name, _)) => {
@@ -69,7 +120,7 @@ impl<'db> Checker<'db> {
                         span,
                         format!("`{{{{{}}}}}` is not a placeholder skiff knows", placeholder.inner),
                     )
-                    .with_help("placeholders are `{{inputs.NAME}}`"),
+                    .with_help("placeholders are `{{inputs.NAME}}` and `{{outputs.path}}`"),
                 ),
             }
         }
