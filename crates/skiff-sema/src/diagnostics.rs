@@ -26,10 +26,30 @@ pub fn parse_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     out
 }
 
-/// Every diagnostic of one file, in source order: its own, and the lints of values written in
-/// it, at the levels of `skiff.toml`'s `[lints]` and its `// skiff: allow(...)` comments.
+/// Every diagnostic of one file, in source order: its own ([`own_diagnostics`]), and the lints
+/// of values written in it, at the levels of `skiff.toml`'s `[lints]` and its
+/// `// skiff: allow(...)` comments.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out = own_diagnostics(db, file).clone();
+    let lints = skiff_lint_diagnostics(db, file);
+    if lints.is_empty() && !out.iter().any(|d| is_configurable(d.code)) {
+        return out;
+    }
+    out.extend(lints);
+    let text = file.text(db);
+    let index = LineIndex::new(text);
+    let allows = skiff_allows(db, file, &index);
+    out = apply_levels(db, out, &index, &allows);
+    out.sort_by_key(|d| (d.span.start, d.span.end));
+    out
+}
+
+/// The diagnostics of the file's own items, in source order: what its text alone and the
+/// items it names decide (lints, found on pods that may be merged elsewhere, are added by
+/// [`file_diagnostics`]). The heavy part of a check, run on every core.
+#[salsa::tracked(returns(ref))]
+pub fn own_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut out = parse_diagnostics(db, file).clone();
     let offsets = item_offsets(db, file);
     for (item, &offset) in file_items(db, file).iter().zip(offsets) {
@@ -48,13 +68,6 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             }
             out.push(diagnostic);
         }
-    }
-    out.extend(skiff_lint_diagnostics(db, file));
-    if out.iter().any(|d| is_configurable(d.code)) {
-        let text = file.text(db);
-        let index = LineIndex::new(text);
-        let allows = skiff_allows(db, file, &index);
-        out = apply_levels(db, out, &index, &allows);
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out

@@ -2,8 +2,8 @@
 
 use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
-use crate::diagnostics::file_diagnostics;
-use crate::items::{Signature, file_items, item_tree};
+use crate::diagnostics::{file_diagnostics, own_diagnostics};
+use crate::items::{Signature, item_tree};
 use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
@@ -159,15 +159,15 @@ impl Workspace {
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             item_tree(db, *file);
         });
-        // Then every item's merged pods: a file's diagnostics gather the lints of every file
-        // (a template's line is linted through the tasks that use it), and would otherwise wait
-        // for one thread to merge them all.
+        // Then every file's own diagnostics (merging the pods), before any file gathers the
+        // lints of every pod (a template's line is linted through the tasks that use it): else
+        // the first to gather would merge them all on one thread.
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
-            for item in file_items(db, *file) {
-                crate::check::pod_checks(db, *item);
-            }
+            own_diagnostics(db, *file);
         });
-        let per_file = parallel_map(&self.db, &files, threads, |db, (_, file)| file_diagnostics(db, *file).clone());
+        // Adding the lints is cheap: one thread.
+        let per_file: Vec<Vec<Diagnostic>> =
+            files.iter().map(|(_, file)| file_diagnostics(&self.db, *file).clone()).collect();
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }
