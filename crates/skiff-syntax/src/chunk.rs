@@ -151,7 +151,7 @@ mod tests {
             for i in 1..tokens.len() {
                 let is_item = match (tokens[i].0, tokens.get(i + 1).map(|t| t.0)) {
                     (Token::Ident("import"), Some(Token::Str(_))) => true,
-                    (Token::Ident(k), Some(Token::Ident(_))) => ITEM_KEYWORDS[1..].contains(&k),
+                    (Token::Ident(k), Some(Token::Ident(_) | Token::Word(_))) => ITEM_KEYWORDS[1..].contains(&k),
                     _ => false,
                 };
                 if tokens[i - 1].0 == Token::Newline && is_item {

@@ -15,6 +15,8 @@ pub const MAX_NESTING: usize = 128;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Token<'src> {
     Ident(&'src str),
+    /// A word that needed quotes (`liveness-port`), already reported: read as the string it spells.
+    Word(&'src str),
     /// A string literal with its quotes, escapes not yet decoded (see [`unescape`]).
     Str(&'src str),
     Int(&'src str),
@@ -42,7 +44,7 @@ pub enum Token<'src> {
 impl fmt::Display for Token<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Token::Ident(s) => write!(f, "`{s}`"),
+            Token::Ident(s) | Token::Word(s) => write!(f, "`{s}`"),
             Token::Str(_) => f.write_str("a string"),
             Token::Int(s) | Token::Float(s) | Token::Unit(s) => write!(f, "`{s}`"),
             Token::LBrace => f.write_str("`{`"),
@@ -146,7 +148,10 @@ impl<'src> Lexer<'src> {
                 }
                 b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                     self.eat_while(|c| c.is_ascii_alphanumeric() || c == b'_');
-                    Token::Ident(&self.src[start..self.pos])
+                    self.unquoted_word(start).unwrap_or(Token::Ident(&self.src[start..self.pos]))
+                }
+                b'.' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) && !self.after_name() => {
+                    self.leading_dot(start)
                 }
                 b'{' | b'[' | b'(' => {
                     if self.depth == MAX_NESTING {
@@ -248,6 +253,64 @@ impl<'src> Lexer<'src> {
             _ => error,
         };
         self.error(error);
+    }
+
+    /// `liveness-port`, `gpu-type`, `app.kubernetes.io/name`: text with a `-` or a `/` between
+    /// name characters is one word a user meant as a string (a port name, a label key). It is
+    /// reported once, with a fix that quotes all of it, and read as that string, so that nothing
+    /// else (`unexpected character '-'`, a bare name) is reported about it. `a.b` alone is a path.
+    fn unquoted_word(&mut self, start: usize) -> Option<Token<'src>> {
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let joins = |lexer: &Self, at: usize| match lexer.bytes.get(at) {
+            Some(b'-') => lexer.bytes.get(at + 1).is_some_and(|&c| word(c)),
+            // `//` starts a comment.
+            Some(b'/') => lexer.bytes.get(at + 1).is_some_and(|&c| word(c)),
+            Some(b'.') => lexer.bytes.get(at + 1).is_some_and(|&c| word(c)),
+            _ => false,
+        };
+        let mut end = self.pos;
+        let mut quoted = false;
+        while joins(self, end) {
+            quoted |= self.bytes[end] != b'.';
+            end += 1;
+            while self.bytes.get(end).is_some_and(|&c| word(c)) {
+                end += 1;
+            }
+        }
+        if !quoted {
+            return None;
+        }
+        self.pos = end;
+        let text = &self.src[start..end];
+        let span = Span::from_range(start..end);
+        self.error(
+            Diagnostic::new(codes::INVALID_CHARACTER, span, format!("`{text}` must be quoted"))
+                .with_help("names use `_`; a key or a value with `-` or `/` is a string, written in double quotes")
+                .with_fix(Fix::replace("quote it", span, format!("\"{text}\""))),
+        );
+        Some(Token::Word(text))
+    }
+
+    /// Whether the token before is one a `.` may follow in a path (`gpu.v100`).
+    fn after_name(&self) -> bool {
+        matches!(self.out.tokens.last(), Some((Token::Ident(_), span)) if span.end as usize == self.pos)
+    }
+
+    /// `.5`, `.5Gi`: a number without its leading zero, reported with a fix that writes it, and
+    /// read as the number, so that the value is checked as written.
+    fn leading_dot(&mut self, start: usize) -> Token<'src> {
+        self.pos += 1;
+        let token = self.number(self.pos);
+        let text = &self.src[start..self.pos];
+        let span = Span::from_range(start..self.pos);
+        self.error(
+            Diagnostic::new(codes::INVALID_CHARACTER, span, format!("`{text}` needs a digit before the point"))
+                .with_fix(Fix::replace(format!("write `0{text}`"), span, format!("0{text}"))),
+        );
+        match token {
+            Token::Int(_) | Token::Float(_) | Token::Unit(_) => Token::Error,
+            other => other,
+        }
     }
 
     /// `'text'` on one line: one error with a fix to double quotes, lexed as an error token so

@@ -278,89 +278,95 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     // `Rc`s, so every grammar built, one a parse, was leaked (about 5 KB a call).
     let mut block_out = None;
     let mut field_out = None;
-    let value =
-        recursive(|value| {
-            let block = recursive(|block| {
-                let key_name = choice((
-                    name.map(|n| (n, false)),
-                    string.map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
-                ));
-                let index = just(Token::LBracket)
-                    .ignore_then(newlines())
-                    .ignore_then(value.clone())
-                    .then_ignore(newlines())
-                    .then_ignore(just(Token::RBracket));
-                let key = key_name
-                    .then(index.or_not())
-                    .map_with(|((name, quoted), index), e| Key {
-                        name,
-                        quoted,
-                        index: index.map(Box::new),
-                        span: sp(e.span()),
-                    })
-                    .labelled("a field name");
-                let assign = choice((
-                    just(Token::Colon).ignore_then(newlines()).ignore_then(value.clone()).map(|v| (v, false)),
-                    block.clone().map(|b: Block| (Value { span: b.span, kind: ValueKind::Object(b) }, true)),
-                ));
-                let field = choice((
-                    kw("delete").ignore_then(key.clone()).map(|k| (k, FieldOp::Delete)),
-                    kw("replace")
-                        .ignore_then(key.clone())
-                        .then(assign.clone())
-                        .map(|(k, (value, block_sugar))| (k, FieldOp::Replace { value, block_sugar })),
-                    key.clone().then(choice((
-                        assign.clone().map(|(value, block_sugar)| FieldOp::Set { value, block_sugar }),
-                        just(Token::PlusEq).ignore_then(newlines()).ignore_then(value.clone()).map(FieldOp::Append),
-                    ))),
-                ))
-                .map_with(|(key, op), e| Field { key, op, span: sp(e.span()) });
-                field_out = Some(field.clone());
-                let block_entry = field.map(Some);
-                delimited(
-                    Token::LBrace,
-                    Token::RBrace,
-                    "}",
-                    block_entry,
-                    garbage(block_stop).to(None),
-                    sep(),
-                    field_ends_in_block,
-                    "field",
-                )
-                .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) })
-            });
-            block_out = Some(block.clone());
-            let literal = select! {
-                Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
-                // An integer too large for i64 was reported by the lexer.
-                Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
-                Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
-                Token::Unit(text) => ValueKind::Unit(text.to_string()),
-                Token::Ident("true") => ValueKind::Bool(true),
-                Token::Ident("false") => ValueKind::Bool(false),
-                Token::Ident("null") => ValueKind::Null,
-                Token::Error => ValueKind::Error,
-            };
-            // An element that looks like a field means the list's `]` is missing: stop the list there.
-            let field_start = choice((select! { Token::Ident(_) => () }, select! { Token::Str(_) => () }))
-                .then(one_of([Token::Colon, Token::LBrace, Token::PlusEq]));
-            let list_entry = field_start.not().ignore_then(value.clone());
-            let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) });
-            let list = delimited(
-                Token::LBracket,
-                Token::RBracket,
-                "]",
-                list_entry,
-                list_recover,
-                sep().then_ignore(field_start.not()),
-                |_| false,
-                "element",
+    let value = recursive(|value| {
+        let block = recursive(|block| {
+            let key_name = choice((
+                name.map(|n| (n, false)),
+                string.map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
+                // Reported by the lexer; read as the quoted key it was meant to be.
+                select! { Token::Word(w) = e => (Name { text: SmolStr::new(w), span: sp(e.span()) }, true) },
+            ));
+            let index = just(Token::LBracket)
+                .ignore_then(newlines())
+                .ignore_then(value.clone())
+                .then_ignore(newlines())
+                .then_ignore(just(Token::RBracket));
+            let key = key_name
+                .then(index.or_not())
+                .map_with(|((name, quoted), index), e| Key {
+                    name,
+                    quoted,
+                    index: index.map(Box::new),
+                    span: sp(e.span()),
+                })
+                .labelled("a field name");
+            let assign = choice((
+                just(Token::Colon).ignore_then(newlines()).ignore_then(value.clone()).map(|v| (v, false)),
+                block.clone().map(|b: Block| (Value { span: b.span, kind: ValueKind::Object(b) }, true)),
+            ));
+            let field = choice((
+                kw("delete").ignore_then(key.clone()).map(|k| (k, FieldOp::Delete)),
+                kw("replace")
+                    .ignore_then(key.clone())
+                    .then(assign.clone())
+                    .map(|(k, (value, block_sugar))| (k, FieldOp::Replace { value, block_sugar })),
+                key.clone().then(choice((
+                    assign.clone().map(|(value, block_sugar)| FieldOp::Set { value, block_sugar }),
+                    just(Token::PlusEq).ignore_then(newlines()).ignore_then(value.clone()).map(FieldOp::Append),
+                ))),
+            ))
+            .map_with(|(key, op), e| Field { key, op, span: sp(e.span()) });
+            field_out = Some(field.clone());
+            let block_entry = field.map(Some);
+            delimited(
+                Token::LBrace,
+                Token::RBrace,
+                "}",
+                block_entry,
+                garbage(block_stop).to(None),
+                sep(),
+                field_ends_in_block,
+                "field",
             )
-            .map(|(items, _)| ValueKind::List(items));
-            choice((literal, path.map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
-                .map_with(|kind, e| Value { kind, span: sp(e.span()) })
-                .labelled("a value")
+            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) })
         });
+        block_out = Some(block.clone());
+        let literal = select! {
+            Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
+            // An integer too large for i64 was reported by the lexer.
+            Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
+            Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
+            Token::Unit(text) => ValueKind::Unit(text.to_string()),
+            Token::Ident("true") => ValueKind::Bool(true),
+            Token::Ident("false") => ValueKind::Bool(false),
+            Token::Ident("null") => ValueKind::Null,
+            Token::Error => ValueKind::Error,
+            Token::Word(w) => ValueKind::Str(w.to_string()),
+        };
+        // An element that looks like a field means the list's `]` is missing: stop the list there.
+        let field_start = choice((
+            select! { Token::Ident(_) => () },
+            select! { Token::Str(_) => () },
+            select! { Token::Word(_) => () },
+        ))
+        .then(one_of([Token::Colon, Token::LBrace, Token::PlusEq]));
+        let list_entry = field_start.not().ignore_then(value.clone());
+        let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) });
+        let list = delimited(
+            Token::LBracket,
+            Token::RBracket,
+            "]",
+            list_entry,
+            list_recover,
+            sep().then_ignore(field_start.not()),
+            |_| false,
+            "element",
+        )
+        .map(|(items, _)| ValueKind::List(items));
+        choice((literal, path.map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
+            .map_with(|kind, e| Value { kind, span: sp(e.span()) })
+            .labelled("a value")
+    });
     let block = block_out.expect("defined with value");
     let field = field_out.expect("defined with value");
 
