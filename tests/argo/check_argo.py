@@ -1,6 +1,6 @@
 """Independent checks of `skiff build --target argo` and `--target podtemplates` (docs/argo.md).
 
-For every example workspace and tests/argo/features:
+For every example workspace, tests/argo/features and the pods of tests/fidelity:
 - every Argo object validates against Argo Workflows' own JSON schema, with closed objects;
 - the YAML stream read by PyYAML equals the items of `--format json`;
 - every PodTemplate validates with `kubernetes-validate` in strict mode (Kubernetes 1.37).
@@ -55,7 +55,8 @@ def main():
     schema = strict_schema(root / "tests/argo/schema.json")
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    workspaces = [p for p in sorted((root / "examples").iterdir()) if p.is_dir()] + [root / "tests/argo/features"]
+    workspaces = ([p for p in sorted((root / "examples").iterdir()) if p.is_dir()] + [root / "tests/argo/features"]
+                  + [p for p in sorted((root / "tests/fidelity").iterdir()) if p.is_dir()])
     objects = templates = 0
     for workspace in workspaces:
         items = same_as_json(workspace, "argo", build(skiff, workspace, "argo", "json"),

@@ -31,6 +31,10 @@ CASES = [
     ("a namespace that is no DNS label", '[defaults]\nnamespace = "ML_Team"\n', False),
     ("a namespace that is a number", "[defaults]\nnamespace = 3\n", False),
     ("a template without its name", '[defaults]\npod_template = "lib/platform.skiff"\n', False),
+    ("lint levels", '[lints]\n"host-path" = "allow"\n"untagged-image" = "deny"\n"unused-import" = "warn"\n', True),
+    ("an unknown lint", '[lints]\n"host-pth" = "allow"\n', False),
+    ("a level that is not one", '[lints]\n"host-path" = "never"\n', False),
+    ("an error given a level", '[lints]\n"unknown-name" = "allow"\n', False),
     ("the Argo settings", '[argo]\nkind = "Workflow"\nservice_account_name = "argo-workflow"\n'
      'artifact_repository_ref = { config_map = "artifact-repositories", key = "default" }\n', True),
     ("an Argo kind that does not exist", '[argo]\nkind = "CronWorkflow"\n', False),

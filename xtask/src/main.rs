@@ -20,6 +20,9 @@ const RELEASE_SIZE_LIMIT_MB: u64 = 20;
 /// The tree-sitter CLI version the committed `grammar/src/` was generated with.
 const TREE_SITTER_VERSION: &str = "0.27.1";
 
+/// Microsoft's SARIF validator (`@microsoft/sarif-multitool`, npm), for the `sarif` stage.
+const SARIF_MULTITOOL_VERSION: &str = "5.7.0";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
@@ -51,8 +54,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        // The sarif stage alone: skiff's SARIF through Microsoft's validator.
+        Some("sarif") => match sarif(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("xtask: {error}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask test | fuzz | install-tools | playground");
+            eprintln!("usage: cargo xtask test | fuzz | sarif | install-tools | playground");
             ExitCode::from(2)
         }
     }
@@ -120,6 +131,7 @@ fn test(root: &Path) -> ExitCode {
         let schema = root.join("editors/vscode/schemas/skiff.toml.json");
         status(Command::new(python).arg(script).arg(skiff).arg(schema).arg(root.join("examples")))
     });
+    run("sarif", &|| sarif(root));
     run("completions", &|| {
         // Each shell's completion script through that shell's own syntax check.
         let skiff = build_skiff(root)?;
@@ -274,6 +286,47 @@ fn install_chromium() -> Result<PathBuf, String> {
         )?;
     }
     Ok(path)
+}
+
+/// `--message-format sarif` read by Microsoft's validator, with its SARIF and GitHub
+/// code-scanning rules: no error, no warning.
+fn sarif(root: &Path) -> Result<(), String> {
+    let multitool = install_sarif_multitool(root)?;
+    let skiff = build_skiff(root)?;
+    let script = root.join("tests/sarif/check_sarif.mjs");
+    status(Command::new("node").arg(script).arg(skiff).arg(multitool).current_dir(root))
+}
+
+/// Installs `@microsoft/sarif-multitool` (pinned) into `.tools/sarif/` unless that version is
+/// there, and returns its binary. The npm package of the platform carries a self-contained
+/// binary; its install script only marks it executable, which is done here so that npm's
+/// install scripts can stay off.
+fn install_sarif_multitool(root: &Path) -> Result<PathBuf, String> {
+    let prefix = root.join(".tools/sarif");
+    let package = prefix.join("node_modules/@microsoft/sarif-multitool-linux");
+    let binary = package.join("Sarif.Multitool");
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .is_ok_and(|text| text.contains(&format!("\"version\": \"{SARIF_MULTITOOL_VERSION}\"")));
+    if !installed {
+        println!("installing @microsoft/sarif-multitool {SARIF_MULTITOOL_VERSION} into .tools/sarif/ (once)");
+        std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+        let spec = format!("@microsoft/sarif-multitool@{SARIF_MULTITOOL_VERSION}");
+        status(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact", "--prefix"])
+                .arg(&prefix)
+                .arg(spec),
+        )?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut permissions =
+            std::fs::metadata(&binary).map_err(|e| format!("{}: {e}", binary.display()))?.permissions();
+        permissions.set_mode(permissions.mode() | 0o755);
+        std::fs::set_permissions(&binary, permissions).map_err(|e| format!("{}: {e}", binary.display()))?;
+    }
+    Ok(binary)
 }
 
 /// The Python of the project's `.venv/`, made on first use.

@@ -86,15 +86,16 @@ fn load_checked(paths: &[PathBuf], output: &OutputArgs) -> Result<Loaded, ExitCo
     })?;
     let mut diagnostics = loaded.workspace.diagnostics();
     diagnostics.extend(loaded.unreadable_diagnostics());
-    let summary = match output.message_format {
-        MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
-        MessageFormat::Json => report::json_lines(&loaded, &diagnostics, &mut std::io::stderr().lock()),
-    };
+    let summary =
+        report::render(&loaded, &diagnostics, output.message_format, output.color, &mut std::io::stderr().lock());
     let summary = summary.map_err(|_| ExitCode::from(EXIT_USAGE))?;
     let deny_warnings = output.deny.contains(&Deny::Warnings);
     if summary.errors > 0 || deny_warnings && summary.warnings > 0 {
         let what = if summary.errors > 0 { "errors" } else { "warnings (denied)" };
-        eprintln!("error: nothing was built: the sources have {what}");
+        // A SARIF log on stderr stays one JSON document.
+        if !matches!(output.message_format, MessageFormat::Sarif) {
+            eprintln!("error: nothing was built: the sources have {what}");
+        }
         return Err(ExitCode::from(1));
     }
     Ok(loaded)

@@ -13,6 +13,8 @@ pub struct Loaded {
     pub display: BTreeMap<String, String>,
     /// Files that exist but are not text: reported as diagnostics, not parsed.
     pub not_utf8: Vec<(String, usize)>,
+    /// The workspace root, absolute: what workspace paths are relative to (SARIF's base).
+    pub root: PathBuf,
 }
 
 impl Loaded {
@@ -49,7 +51,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     let loader = Loader::for_paths(DiskFs, &paths)?;
     let mut workspace = Workspace::new(RootDatabase::new());
     let report = loader.load_paths(&mut workspace, &paths)?;
-    let mut loaded = Loaded { workspace, display: BTreeMap::new(), not_utf8: Vec::new() };
+    let root = std::fs::canonicalize(loader.root()).unwrap_or_else(|_| loader.root().to_path_buf());
+    let mut loaded = Loaded { workspace, display: BTreeMap::new(), not_utf8: Vec::new(), root };
     for (key, file) in report.files {
         let shown = if file.referenced { display(&relative_to_cwd(&file.path)) } else { display(&file.path) };
         loaded.display.insert(key.clone(), shown);

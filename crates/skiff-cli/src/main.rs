@@ -10,6 +10,7 @@ mod fmt;
 mod init;
 mod patch;
 mod report;
+mod sarif;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -74,7 +75,8 @@ enum Command {
 
 #[derive(clap::Args)]
 pub struct OutputArgs {
-    /// How to print diagnostics: for people, or one JSON object a line.
+    /// How to print diagnostics: for people, one JSON object a line, one SARIF 2.1.0 log (code
+    /// scanning), or GitHub Actions workflow commands (annotations).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
     /// When to color human output.
@@ -89,6 +91,8 @@ pub struct OutputArgs {
 pub enum MessageFormat {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -183,10 +187,8 @@ fn check(paths: Vec<PathBuf>, output: OutputArgs) -> ExitCode {
     };
     let mut diagnostics = loaded.workspace.diagnostics();
     diagnostics.extend(loaded.unreadable_diagnostics());
-    let summary = match output.message_format {
-        MessageFormat::Human => report::human(&loaded, &diagnostics, output.color),
-        MessageFormat::Json => report::json_lines(&loaded, &diagnostics, &mut std::io::stdout().lock()),
-    };
+    let summary =
+        report::render(&loaded, &diagnostics, output.message_format, output.color, &mut std::io::stdout().lock());
     // As `skiff build` does: the process ends, the system frees the database at once.
     std::mem::forget(loaded);
     let summary = match summary {

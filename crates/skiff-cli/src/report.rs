@@ -1,4 +1,5 @@
-//! Rendering diagnostics: ariadne for people, JSON lines for tools (docs/cli.md).
+//! Rendering diagnostics: ariadne for people, JSON lines for tools (docs/cli.md); SARIF and
+//! GitHub annotations for CI are in `sarif.rs`.
 
 use crate::ColorChoice;
 use crate::files::Loaded;
@@ -13,7 +14,7 @@ pub struct Summary {
     pub warnings: usize,
 }
 
-fn summarize(diagnostics: &[FileDiagnostic]) -> Summary {
+pub(crate) fn summarize(diagnostics: &[FileDiagnostic]) -> Summary {
     let errors = diagnostics.iter().filter(|d| d.diagnostic.severity == Severity::Error).count();
     Summary { errors, warnings: diagnostics.len() - errors }
 }
@@ -44,6 +45,23 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
 }
 
 /// Whether human output to stderr gets colors.
+/// Diagnostics in the chosen format; `out` is where machine formats go (stdout for `check`,
+/// stderr where stdout holds manifests), human output always goes to stderr.
+pub fn render(
+    loaded: &Loaded,
+    diagnostics: &[FileDiagnostic],
+    format: crate::MessageFormat,
+    color: ColorChoice,
+    out: &mut impl Write,
+) -> std::io::Result<Summary> {
+    match format {
+        crate::MessageFormat::Human => human(loaded, diagnostics, color),
+        crate::MessageFormat::Json => json_lines(loaded, diagnostics, out),
+        crate::MessageFormat::Sarif => crate::sarif::sarif(loaded, &loaded.root, diagnostics, out),
+        crate::MessageFormat::Github => crate::sarif::github(loaded, diagnostics, out),
+    }
+}
+
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,

@@ -1,5 +1,6 @@
-//! `skiff build --target argo` (docs/argo.md) end to end, on every example workspace and on
-//! `tests/argo/features` (every feature in one workflow):
+//! `skiff build --target argo` (docs/argo.md) end to end, on every example workspace, on
+//! `tests/argo/features` (every feature in one workflow) and on the real-world pods of
+//! `tests/fidelity`:
 //! - the pod Argo's controller makes of each node's template (template fields, then its
 //!   `podSpecPatch` through skiff's strategic-merge engine, parameters substituted as Argo
 //!   does) is the node's `--target pods` Pod, but for the main container's name and the inputs
@@ -21,7 +22,8 @@ use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use serde_json::Value;
 use skiff_k8s::argo::{MAIN_CONTAINER, Metadata, Template, Workflow, pod_from_template};
 
-const WORKSPACES: &[&str] = &["examples/seed", "examples/pipeline", "tests/argo/features"];
+const WORKSPACES: &[&str] =
+    &["examples/seed", "examples/pipeline", "tests/argo/features", "tests/fidelity/coredns", "tests/fidelity/features"];
 
 fn build(args: &[&str]) -> String {
     let output = skiff(args, &repo());
@@ -167,7 +169,7 @@ fn argo_runs_each_node_in_the_pod_the_node_compiles_to() {
             }
         }
     }
-    assert_eq!(nodes, 2 + 5 + 7, "every node of the workspaces is compared");
+    assert_eq!(nodes, 2 + 5 + 7 + 2 + 2, "every node of the workspaces is compared");
 }
 
 /// A value as it sits inside a JSON string.

@@ -1,6 +1,7 @@
 //! Real-world pods (issue 16): written in skiff and read from their YAML with `from`, they build
-//! the same Pod, with every element of every list (`tests/fidelity/`; the manifests stage
-//! validates them with kubernetes-validate too).
+//! the same Pod, with every element of every list (`tests/fidelity/`: CoreDNS, and a pod with
+//! most of what the Kubernetes documentation shows; the manifests stage validates them with
+//! kubernetes-validate too).
 
 mod common;
 
@@ -21,6 +22,28 @@ fn ports(pod: &Value) -> Vec<(i64, String)> {
         .iter()
         .map(|p| (p["containerPort"].as_i64().unwrap(), p["protocol"].as_str().unwrap_or("TCP").to_owned()))
         .collect()
+}
+
+/// Each workspace of `tests/fidelity/` builds a pod twice, written in skiff and read from its
+/// YAML: the two Pods are the same but for the node's and task's names.
+#[test]
+fn every_fidelity_pod_is_the_same_written_in_skiff_or_read_from_yaml() {
+    let mut compared = 0;
+    for entry in std::fs::read_dir(repo().join("tests/fidelity")).unwrap() {
+        let dir = entry.unwrap().path();
+        let items = pods(&dir);
+        assert_eq!(items.len(), 2, "{}", dir.display());
+        assert_eq!(items[0]["spec"], items[1]["spec"], "{}: the skiff pod and the YAML pod differ", dir.display());
+        let meta = |i: usize, part: &str| {
+            let mut map = items[i]["metadata"][part].as_object().cloned().unwrap_or_default();
+            map.retain(|key, _| !key.starts_with("skiff.dev/"));
+            map
+        };
+        assert_eq!(meta(0, "labels"), meta(1, "labels"), "{}", dir.display());
+        assert_eq!(meta(0, "annotations"), meta(1, "annotations"), "{}", dir.display());
+        compared += 1;
+    }
+    assert!(compared >= 2, "only {compared} fidelity workspaces");
 }
 
 #[test]
@@ -108,4 +131,39 @@ workflow w() {
     let text = stdout(&output);
     assert!(text.contains("#   `metadata.labels.team`: removed `ml`"), "{text}");
     assert!(text.contains("#   `nodeSelector.pool`: `gpu` → `cpu`"), "{text}");
+}
+
+#[test]
+fn braces_that_are_not_skiffs_reach_the_container_and_quoted_ones_are_text() {
+    let dir = scratch(
+        "fidelity-braces",
+        &[(
+            "w.skiff",
+            br#"
+task flyte_style(epochs: int) {
+  image: "ghcr.io/acme/raw-container:1"
+  args: ["--input", "{{.input}}", "--out", "{{.outputPrefix}}", "--epochs", "{{inputs.epochs}}"]
+}
+task literal() {
+  image: "bitnami/kubectl:1.31"
+  args: ["get", "pods", "-o", "go-template={{.metadata.name}}", "{{\"{{\"}}inputs.x}}"]
+}
+workflow w() {
+  let a = flyte_style(epochs: 3)
+  let b = literal()
+}
+"#,
+        )],
+    );
+    let items = pods(&dir);
+    let args = |i: usize| items[i]["spec"]["containers"][0]["args"].clone();
+    assert_eq!(
+        args(0),
+        serde_json::json!(["--input", "{{.input}}", "--out", "{{.outputPrefix}}", "--epochs", "$(SKIFF_INPUT_EPOCHS)"])
+    );
+    assert_eq!(args(1), serde_json::json!(["get", "pods", "-o", "go-template={{.metadata.name}}", "{{inputs.x}}"]));
+    // Argo passes unknown braces through; text it reads as its own variable is refused at build.
+    let output = skiff(&["build", "--target", "argo", "--workflow", "w", "."], &dir);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stderr(&output).contains("w.b: `container.args[4]` holds \"{{inputs.x}}\""), "{}", stderr(&output));
 }

@@ -45,4 +45,22 @@ mod tests {
         let whole = FileRange { path: position.path.clone(), span: Span::new(0, 200) };
         assert_eq!(host.analysis().code_actions(&whole).unwrap().len(), 2, "both fixes in a range over the file");
     }
+
+    #[test]
+    fn a_lint_set_by_an_override_is_fixed_there_and_others_can_be_allowed() {
+        let text = "task t() {\n  image: \"a:latest\"\n}\n\nworkflow w() {\n  let a = t()\n    override securityContext { privileged: tr$0ue }\n}\n";
+        let (host, position) = fixture(text);
+        let range = FileRange { path: position.path.clone(), span: Span::empty(position.offset) };
+        let actions = host.analysis().code_actions(&range).unwrap();
+        let shown: Vec<String> = actions.iter().map(|a| format!("{} [{}]", a.title, a.diagnostic.code)).collect();
+        assert_eq!(shown, ["set `privileged: false` [privileged-container]"]);
+        let edits = &actions[0].change.edits["main.skiff"];
+        assert_eq!(edits[0].text, "false");
+        // A lint without a certain fix offers the allow comment above its line.
+        let at = text.find("a:latest").unwrap() as u32;
+        let range = FileRange { path: position.path.clone(), span: Span::empty(at) };
+        let actions = host.analysis().code_actions(&range).unwrap();
+        assert_eq!(actions[0].title, "allow `latest-tag` here");
+        assert_eq!(actions[0].change.edits["main.skiff"][0].text, "  // skiff: allow(latest-tag)\n");
+    }
 }

@@ -92,6 +92,11 @@ fn call_hover(db: &dyn Db, file: SourceFile, binding: &Let) -> Option<String> {
     for error in explained.errors() {
         out.push_str(&format!("\n\n**error**: {}", error.message));
     }
+    for (lint, level) in skiff_sema::lints::node_lints(db, &explained) {
+        let level = if level == skiff_sema::lints::Level::Deny { "error" } else { "warning" };
+        let at = skiff_sema::explain::describe_origin(db, lint.origin);
+        out.push_str(&format!("\n\n**{level}** `{}`: {} ({at})", lint.code, lint.message));
+    }
     let lines = explain_lines(db, &explained);
     if !lines.is_empty() {
         out.push_str("\n\n```yaml\n");
@@ -476,6 +481,38 @@ mod tests {
 
                 - `containers[primary].resources.limits.memory`: added `32Gi`
                 - `nodeSelector.gpu-type`: `nvidia-tesla-v100` → `a100`"#]],
+        );
+    }
+
+    #[test]
+    fn a_call_shows_its_pods_lints_with_where_they_were_written() {
+        check(
+            &seed(
+                "task t() -> File {\n  image: \"i:latest\"\n}\nworkflow w() -> File {\n  let m = t()\n    over$0ride securityContext { privileged: true }\n  return m\n}\n",
+            ),
+            expect![[r#"
+                "override securityContext { privileged: true }"
+                ```skiff
+                let m = t(…)
+                ```
+                The pod of `w.m`: task `t` with 1 override.
+
+                **warning** `privileged-container`: container `primary` is privileged: it has every device and capability of the node (override securityContext (main.skiff:6))
+
+                **warning** `latest-tag`: container `primary` runs `i:latest`: the tag `latest`, whatever it is when the pod starts (task t (main.skiff:2))
+
+                ```yaml
+                spec:
+                  restartPolicy: Never                   # base
+                  containers:
+                  - name: primary                        # base
+                    image: i:latest                      # task t (main.skiff:2)
+                    securityContext: {privileged: true}  # override securityContext (main.skiff:6)
+                ```
+
+                Changed by the overrides, against the task's own pod:
+
+                - `containers[primary].securityContext.privileged`: added `true`"#]],
         );
     }
 

@@ -6,9 +6,10 @@
 //! ([`tables`]), resource quantities and their exact comparison, durations as values, label and
 //! DNS-1123 name rules, the rules values must follow ([`rules`]: each written once, on plain
 //! values or on a merge tree, returning findings tagged with the caller's origin), the strategic
-//! merge engine with provenance ([`merge`]), Kubernetes YAML in and out ([`yaml`]), which pod
-//! document an object is ([`documents`]), and Argo Workflows' objects and how its controller
-//! turns a template into a pod ([`argo`]).
+//! merge engine with provenance ([`merge`]), the policy checks of a merged pod that Kubernetes
+//! accepts but a reviewer should not (privileged, host namespaces, `:latest`: [`policy`]),
+//! Kubernetes YAML in and out ([`yaml`]), which pod document an object is ([`documents`]), and
+//! Argo Workflows' objects and how its controller turns a template into a pod ([`argo`]).
 //!
 //! It is not for skiff's language: it does not know skiff's syntax tree, spans, diagnostics or
 //! fixes (walking a skiff body, lowering it to a patch and turning a finding into a diagnostic
@@ -23,6 +24,7 @@ pub mod documents;
 pub mod duration;
 pub mod merge;
 pub mod names;
+pub mod policy;
 pub mod quantity;
 pub mod rules;
 pub mod schema;

@@ -645,12 +645,18 @@ fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
 }
 
 /// `train --epochs {{inputs.epochs}}` → `train --epochs $(SKIFF_INPUT_EPOCHS)`, recording
-/// `epochs` in `used`; `{{outputs.path}}` → [`OUTPUT_PATH`]. Anything else between braces is
-/// left as written (the checks report it).
+/// `epochs` in `used`; `{{outputs.path}}` → [`OUTPUT_PATH`]; `{{"text"}}` → `text`. Anything
+/// else between braces is left as written (text, or reported by the checks).
 pub fn replace_placeholders(text: &str, used: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut written = 0;
     for placeholder in placeholders(text) {
+        if let Some(literal) = placeholder.literal() {
+            out.push_str(&text[written..placeholder.range.start]);
+            out.push_str(&literal);
+            written = placeholder.range.end;
+            continue;
+        }
         if placeholder.is_output_path() {
             out.push_str(&text[written..placeholder.range.start]);
             out.push_str(OUTPUT_PATH);
@@ -695,12 +701,12 @@ mod tests {
     fn placeholders_become_kubernetes_expansions() {
         let mut used = Vec::new();
         let text = replace_placeholders(
-            "--epochs={{inputs.epochs}} {{ inputs.lr }} {{other}} {{inputs.epochs}} >{{outputs.path}}",
+            "--epochs={{inputs.epochs}} {{ inputs.lr }} {{other}} {{inputs.epochs}} >{{outputs.path}} {{\"{{\"}}inputs.x}}",
             &mut used,
         );
         assert_eq!(
             text,
-            "--epochs=$(SKIFF_INPUT_EPOCHS) $(SKIFF_INPUT_LR) {{other}} $(SKIFF_INPUT_EPOCHS) >/tmp/skiff/outputs/output"
+            "--epochs=$(SKIFF_INPUT_EPOCHS) $(SKIFF_INPUT_LR) {{other}} $(SKIFF_INPUT_EPOCHS) >/tmp/skiff/outputs/output {{inputs.x}}"
         );
         assert_eq!(used, ["epochs", "lr"]);
         assert_eq!(replace_placeholders("{{inputs.x", &mut used), "{{inputs.x");

@@ -6,6 +6,10 @@
 //! # pod_template = "cluster/default-template.yaml"  # a Kubernetes PodTemplate file
 //! namespace = "ml"
 //!
+//! [lints]                                           # the level of a lint or a warning
+//! "host-network" = "allow"                          # "allow", "warn" or "deny"
+//! "missing-memory-limit" = "deny"
+//!
 //! [argo]                                            # `skiff build --target argo`
 //! kind = "WorkflowTemplate"                         # or "Workflow"
 //! service_account_name = "argo-workflow"
@@ -15,8 +19,10 @@
 use crate::codes;
 use crate::db::Db;
 use crate::items::{ItemTag, file_items};
+use crate::lints::{self, Level};
 use serde::Deserialize;
 use skiff_syntax::{Diagnostic, Span};
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// The project's defaults, position-free.
@@ -24,6 +30,8 @@ use toml::Spanned;
 pub struct ProjectConfig {
     pub default_template: Option<DefaultTemplate>,
     pub namespace: Option<String>,
+    /// The levels `[lints]` sets, by code (only lints and warnings: [`lints::is_configurable`]).
+    pub lints: BTreeMap<String, Level>,
     pub argo: ArgoConfig,
 }
 
@@ -61,6 +69,11 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(with = "RawDefaults")]
     defaults: Option<RawDefaults>,
+    /// The level of a lint or a warning, by its code (docs/diagnostics.md): `"allow"` (not
+    /// reported), `"warn"` (reported, fails nothing) or `"deny"` (an error: `skiff check` exits 1).
+    #[serde(default)]
+    #[schemars(schema_with = "lints_schema")]
+    lints: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     /// How `skiff build --target argo` writes each workflow for Argo Workflows.
     #[serde(default)]
     #[schemars(with = "RawArgo")]
@@ -103,6 +116,16 @@ struct RawArtifactRepositoryRef {
     /// The key in that ConfigMap (Argo's default: the one its annotation names).
     #[serde(default)]
     key: Option<String>,
+}
+
+/// `[lints]`: a known code to a level, so that editors complete both.
+fn lints_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let codes: Vec<&str> = lints::LINTS.iter().map(|(code, _)| *code).chain(lints::WARNINGS.iter().copied()).collect();
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": { "enum": codes },
+        "additionalProperties": { "enum": ["allow", "warn", "deny"] }
+    })
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -160,6 +183,17 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
         }
     };
     let mut config = ProjectConfig::default();
+    for (code, level) in raw.lints.unwrap_or_default() {
+        match lint_level(code.get_ref(), level.get_ref()) {
+            Ok(level) => {
+                config.lints.insert(code.into_inner(), level);
+            }
+            Err((message, on_code)) => {
+                let span = Span::from_range(if on_code { code.span() } else { level.span() });
+                diagnostics.push(Diagnostic::new(codes::INVALID_CONFIG, span, message));
+            }
+        }
+    }
     if let Some(argo) = raw.argo {
         config.argo = argo_config(argo, &mut diagnostics);
     }
@@ -189,6 +223,26 @@ pub fn project_config(db: &dyn Db) -> (ProjectConfig, Vec<Diagnostic>) {
     }
     diagnostics.sort_by_key(|d| d.span.start);
     (config, diagnostics)
+}
+
+/// A `[lints]` entry; the error says whether the code (`true`) or the level is wrong.
+fn lint_level(code: &str, level: &str) -> Result<Level, (String, bool)> {
+    if !lints::is_configurable(code) {
+        let known: Vec<&str> = lints::LINTS.iter().map(|(c, _)| *c).chain(lints::WARNINGS.iter().copied()).collect();
+        let is_error =
+            codes::ALL.iter().chain(skiff_k8s::codes::ALL).chain(skiff_syntax::error::codes::ALL).any(|c| *c == code);
+        let message = if is_error {
+            format!("`{code}` is an error, not a lint: only lints and warnings take a level")
+        } else {
+            match skiff_k8s::names::suggest(code, known.iter().copied()) {
+                Some(near) => format!("no lint or warning `{code}`; did you mean `{near}`?"),
+                None => format!("no lint or warning `{code}` (docs/diagnostics.md lists them)"),
+            }
+        };
+        return Err((message, true));
+    }
+    Level::parse(level)
+        .ok_or_else(|| (format!("`{level}` is not a level: write \"allow\", \"warn\" or \"deny\""), false))
 }
 
 fn argo_config(raw: RawArgo, diagnostics: &mut Vec<Diagnostic>) -> ArgoConfig {

@@ -5,6 +5,8 @@
 //!
 //! A placeholder is `{{`, then anything up to the next `}}`; spaces inside are allowed
 //! (`{{ inputs.lr }}`). A `{{` with no `}}` after it is text, and so is everything after it.
+//! Only what reads as skiff's own ([`Placeholder::is_skiff`]) is rendered or reported; other
+//! braces are text, and `{{"text"}}` writes text that would read as skiff's.
 
 use std::ops::Range;
 
@@ -46,7 +48,28 @@ impl<'a> Placeholder<'a> {
     pub fn input_name(&self) -> Option<(&'a str, Range<usize>)> {
         self.input().filter(|(name, _)| is_input_name(name))
     }
+
+    /// `{{"text"}}`: a quoted string between the braces is that text, written as is. It is how
+    /// text that would read as skiff's own placeholder is written: `{{"{{"}}inputs.x}}` is the
+    /// text `{{inputs.x}}`.
+    pub fn literal(&self) -> Option<String> {
+        let quoted = self.inner.strip_prefix('"')?.strip_suffix('"')?;
+        (!quoted.contains(['"', '\\'])).then(|| quoted.to_owned())
+    }
+
+    /// Whether the braces hold what skiff reads as its own placeholder, rendered or reported:
+    /// `inputs.` or `outputs.` (in any case, or without the `s`), or the name of one of
+    /// `params`. Anything else (`{{ .Values.image }}`, Flyte's `{{.input}}`, a Go template) is
+    /// text and reaches the container unchanged.
+    pub fn is_skiff(&self, params: &[&str]) -> bool {
+        let lower = self.inner.to_ascii_lowercase();
+        ["inputs", "outputs", "input.", "output."].iter().any(|root| lower.starts_with(root))
+            || params.contains(&self.inner)
+    }
 }
+
+/// The help of a placeholder skiff does not know: the two it does, and how to write the text.
+pub const PLACEHOLDER_HELP: &str = "placeholders are `{{inputs.NAME}}` and `{{outputs.path}}`; to write this text as it is, quote it: `{{\"{{\"}}...}}`";
 
 /// What `{{outputs.path}}` holds between its braces.
 pub const OUTPUT_PATH_PLACEHOLDER: &str = "outputs.path";
@@ -134,7 +157,16 @@ pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &No
         }
         let substituted = is_substituted(path);
         for placeholder in placeholders(text) {
-            let error = |code, message: String, help: &str| PodError { code, message, help: Some(help.into()), origin };
+            if placeholder.literal().is_some() || !placeholder.is_skiff(&params) {
+                continue;
+            }
+            let error = |code, message: String, help: &str| PodError {
+                code,
+                message,
+                help: Some(help.into()),
+                origin,
+                also: None,
+            };
             let known_input = placeholder.input_name().is_some_and(|(name, _)| params.contains(&name));
             let error = match (substituted, placeholder.is_output_path(), placeholder.input().is_some()) {
                 (true, true, _) if has_output => continue,
@@ -147,7 +179,7 @@ pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &No
                 (true, false, _) => error(
                     codes::UNKNOWN_INPUT,
                     format!("`{{{{{}}}}}` names no parameter of task `{}`", placeholder.inner, ast.name.text),
-                    "placeholders are `{{inputs.NAME}}` (a parameter of the task) and `{{outputs.path}}`",
+                    PLACEHOLDER_HELP,
                 ),
                 (false, true, _) | (false, _, true) => error(
                     codes::PLACEHOLDER_NOT_SUBSTITUTED,

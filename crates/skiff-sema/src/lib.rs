@@ -32,6 +32,7 @@ pub mod explain;
 pub mod fixture;
 pub mod inputs;
 pub mod items;
+pub mod lints;
 pub mod load;
 pub mod pod;
 mod resolve;
@@ -39,7 +40,7 @@ pub mod task_fields;
 pub mod types;
 mod workspace;
 
-pub use check::{ItemDiagnostic, check_item, item_references, pod_diagnostics};
+pub use check::{ItemDiagnostic, PodChecks, check_item, item_references, pod_checks, pod_diagnostics};
 pub use config::{DefaultTemplate, ProjectConfig, config_json_schema, project_config};
 pub use db::{ChunkKey, Db, ExecutionLog, Files, RootDatabase, SourceFile, file_chunks, parse, parse_chunk};
 pub use diagnostics::{data_file_diagnostics, file_diagnostics, parse_diagnostics};

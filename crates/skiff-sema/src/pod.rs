@@ -89,6 +89,8 @@ pub struct PodError<'db> {
     pub message: String,
     pub help: Option<String>,
     pub origin: Origin<'db>,
+    /// A second place the error is about (the limit a request exceeds), with what it is.
+    pub also: Option<(Origin<'db>, String)>,
 }
 
 /// The merged pod of a task or of one workflow node.
@@ -144,7 +146,13 @@ pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
             Some(template) if template.as_map().is_some() => Ok(template.clone()),
             _ => Err(("this PodTemplate has no `template` object".into(), Some(document.origin))),
         },
-        PodDocument::Pod(kind) | PodDocument::OtherKind(kind) => {
+        PodDocument::Pod(kind) => Err((
+            "this is a Pod, not a template: remove its `apiVersion` and `kind` (a bare `{metadata, spec}` is a \
+             template; a `name` in its metadata is dropped), or make it a `PodTemplate` with them under `template`"
+                .into(),
+            Some(kind.origin),
+        )),
+        PodDocument::OtherKind(kind) => {
             Err(("a template file holds a `PodTemplate` (or a bare `{metadata, spec}`)".into(), Some(kind.origin)))
         }
         PodDocument::StrayKey(key, value) => Err((
@@ -246,7 +254,11 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
                     errors: swapped
                         .errors
                         .iter()
-                        .map(|e| PodError { origin: relabel(e.origin), ..e.clone() })
+                        .map(|e| PodError {
+                            origin: relabel(e.origin),
+                            also: e.also.clone().map(|(o, m)| (relabel(o), m)),
+                            ..e.clone()
+                        })
                         .collect(),
                 }
             }
@@ -374,6 +386,7 @@ fn missing_image<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
                 "set `image` in the task body, or in its template's `containers[\"NAME\"] { image: ... }`".into(),
             ),
             origin: at,
+            also: None,
         });
     }
 }
@@ -486,6 +499,7 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
                         }
                     )),
                     origin: element.origin,
+                    also: None,
                 });
             }
             _ => rest.push(element.clone()),
@@ -547,6 +561,7 @@ fn merge_error(error: MergeError<Origin<'_>>) -> PodError<'_> {
         message: format!("{} (at {})", error.kind, error.path),
         help: None,
         origin: error.origin,
+        also: None,
     }
 }
 
@@ -564,6 +579,7 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
                 "the task's container must stay in the pod; remove the `delete` or `replace` that drops it".into(),
             ),
             origin: at,
+            also: None,
         });
     }
     let mut errors = Vec::new();
@@ -577,6 +593,7 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
             message: format!("init container `{name}` has no image"),
             help: Some("an init container runs an image of its own: give it `image`".to_owned()),
             origin: container.origin,
+            also: None,
         });
     }
     for container in containers {
@@ -591,6 +608,7 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
                 message: finding.message,
                 help: finding.help,
                 origin: finding.origin,
+                also: Some((request.limit_at, format!("the limit of {}", request.limit))),
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
-use crate::diagnostics::file_diagnostics;
+use crate::diagnostics::{file_diagnostics, own_diagnostics};
 use crate::items::{Signature, item_tree};
 use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
@@ -143,9 +143,9 @@ impl Workspace {
     }
 
     /// Every diagnostic of `skiff.toml`, of every `.skiff` file (files in path order, each file's
-    /// in source order), then of every YAML template.
-    /// A large workspace is checked on every core: each thread reads its own handle on the
-    /// same database, and salsa runs each query once however many threads ask for it.
+    /// in source order), then of every YAML template (its own problems, and the lints of the
+    /// values it wrote). A large workspace is checked on every core: each thread reads its own
+    /// handle on the same database, and salsa runs each query once however many threads ask for it.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
         let mut out: Vec<FileDiagnostic> = project_config(&self.db)
             .1
@@ -159,7 +159,15 @@ impl Workspace {
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             item_tree(db, *file);
         });
-        let per_file = parallel_map(&self.db, &files, threads, |db, (_, file)| file_diagnostics(db, *file).clone());
+        // Then every file's own diagnostics (merging the pods), before any file gathers the
+        // lints of every pod (a template's line is linted through the tasks that use it): else
+        // the first to gather would merge them all on one thread.
+        parallel_map(&self.db, &files, threads, |db, (_, file)| {
+            own_diagnostics(db, *file);
+        });
+        // Adding the lints is cheap: one thread.
+        let per_file: Vec<Vec<Diagnostic>> =
+            files.iter().map(|(_, file)| file_diagnostics(&self.db, *file).clone()).collect();
         for ((path, _), diagnostics) in files.iter().zip(per_file) {
             out.extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic { path: path.clone(), diagnostic }));
         }

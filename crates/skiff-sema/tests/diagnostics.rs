@@ -125,4 +125,8 @@ fn every_code_is_documented() {
         .filter(|code| !doc.contains(&format!("| `{code}` |")))
         .collect();
     assert!(undocumented.is_empty(), "codes missing from docs/diagnostics.md: {undocumented:?}");
+    // Each lint has a section of its own (why it matters, how to fix it): its help URI.
+    let undocumented: Vec<&str> =
+        skiff_k8s::policy::codes::ALL.iter().copied().filter(|code| !doc.contains(&format!("### `{code}`"))).collect();
+    assert!(undocumented.is_empty(), "lints without a section in docs/diagnostics.md: {undocumented:?}");
 }

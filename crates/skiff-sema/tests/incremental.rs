@@ -123,16 +123,16 @@ fn editing_a_task_body_remerges_the_pods_of_its_callers_only() {
     // A call with an override has a pod of its own, merged on its task's.
     let main =
         MAIN.replace("  let model = train(data: data)\n", "  let model = train(data: data)\n    override retries: 1\n");
-    fixture.reran_after("pod_diagnostics", "main.skiff", &main);
+    fixture.reran_after("pod_checks", "main.skiff", &main);
     let edited = main.replace("train:1.4", "train:1.5");
-    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &edited);
+    let remerged = fixture.reran_after("pod_checks", "main.skiff", &edited);
     assert_eq!(remerged, BTreeSet::from(["main.skiff:nightly".to_string(), "main.skiff:train".to_string()]));
     // `cleanup` calls `clean` without overrides: its node's pod is the task's, checked once.
     let edited_other = OTHER.replace("clean:2.0", "clean:2.1");
-    let remerged = fixture.reran_after("pod_diagnostics", "other.skiff", &edited_other);
+    let remerged = fixture.reran_after("pod_checks", "other.skiff", &edited_other);
     assert_eq!(remerged, BTreeSet::from(["other.skiff:clean".to_string()]));
     // A comment above everything moves every item and re-merges nothing.
-    let remerged = fixture.reran_after("pod_diagnostics", "main.skiff", &format!("// moved\n{edited}"));
+    let remerged = fixture.reran_after("pod_checks", "main.skiff", &format!("// moved\n{edited}"));
     assert_eq!(remerged, BTreeSet::new());
 }
 
@@ -284,4 +284,32 @@ proptest::proptest! {
             proptest::prop_assert_eq!(skiff_sema::parse(&fixture.workspace.db, file), &skiff_syntax::parse(&text));
         }
     }
+}
+
+#[test]
+fn a_lint_in_an_imported_template_follows_its_line_and_merges_nothing_again() {
+    let mut fixture = Fixture::new();
+    let lib = LIB.replace("  nodeSelector", "  hostNetwork: true\n  nodeSelector");
+    fixture.workspace.set_file("lib.skiff", lib.clone());
+    let lints = |fixture: &Fixture| -> Vec<(String, usize)> {
+        fixture
+            .workspace
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                let text = fixture.workspace.file(&d.path).unwrap().text(&fixture.workspace.db).clone();
+                (d.path.clone(), text[..d.diagnostic.span.start as usize].matches('\n').count() + 1)
+            })
+            .collect()
+    };
+    // Reported once, in the template's file, though a task's pod is where it was found.
+    assert_eq!(lints(&fixture), [("lib.skiff".to_string(), 3)]);
+    // Lines above it move it; no pod is merged again, and no lint is gathered again.
+    let moved = format!("// moved\n\n{lib}");
+    assert_eq!(fixture.runs_after("pod_checks", "lib.skiff", &moved), 0);
+    assert_eq!(fixture.runs_after("lints_by_file", "lib.skiff", &format!("// again\n{moved}")), 0);
+    assert_eq!(lints(&fixture), [("lib.skiff".to_string(), 6)]);
+    // (The log does see it run when a lint changes.)
+    let changed = format!("// again\n{moved}").replace("hostNetwork", "hostPID");
+    assert_eq!(fixture.runs_after("lints_by_file", "lib.skiff", &changed), 1);
 }

@@ -7,8 +7,9 @@
 //! [`crate::parse`] is the chunk parses put end to end: the two cannot disagree.
 //!
 //! Items are found without lexing because the lexer is line-local: strings end at a newline
-//! and comments at the end of their line, so a line that starts (after spaces, tabs or `\r`)
-//! with `pod_template`, `task` or `workflow` and a name, or `import` and a string, starts an
+//! (a string the lexer reads across lines, to report it once, never crosses a line that starts
+//! an item) and comments at the end of their line, so a line that starts (after spaces, tabs or
+//! `\r`) with `pod_template`, `task` or `workflow` and a name, or `import` and a string, starts an
 //! item wherever it is. The one token that spans lines, a bracket group nested past
 //! [`crate::lexer::MAX_NESTING`], is swallowed only up to the end of its chunk.
 
@@ -88,7 +89,7 @@ fn is_blank(b: u8) -> bool {
 
 /// The keyword of an item starting on this line: `import` followed by a string, or another
 /// item keyword followed by a name, at the line's first token.
-fn starts_item(line: &str) -> Option<ItemKeyword> {
+pub(crate) fn starts_item(line: &str) -> Option<ItemKeyword> {
     let rest = line.trim_start_matches(|c: char| c.is_ascii() && is_blank(c as u8));
     let word_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
     let (word, after) = rest.split_at(word_len);

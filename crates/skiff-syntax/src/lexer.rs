@@ -378,11 +378,49 @@ impl<'src> Lexer<'src> {
         self.out.tokens.push((Token::Error, span));
     }
 
+    /// Where a string left open at the line break at `newline` closes, if the text goes on as a
+    /// string would: the next lines hold no quote until one that holds an odd number of them
+    /// (the closing one first), within a few lines, none of them the start of an item.
+    fn continued_string(&self, newline: usize) -> Option<usize> {
+        let mut line_start = newline + 1;
+        for _ in 0..3 {
+            let rest = &self.src[line_start..];
+            let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            // Chunks are cut at items from the text alone: a string never reads into one.
+            if crate::chunk::starts_item(line).is_some() {
+                return None;
+            }
+            let quotes = line.match_indices('"').filter(|(i, _)| !line[..*i].ends_with('\\')).count();
+            if quotes % 2 == 1 {
+                let first = line.match_indices('"').find(|(i, _)| !line[..*i].ends_with('\\'))?.0;
+                return Some(line_start + first);
+            }
+            if quotes > 0 || line_start + line.len() >= self.src.len() {
+                return None;
+            }
+            line_start += line.len() + 1;
+        }
+        None
+    }
+
     fn string(&mut self) -> Token<'src> {
         let start = self.pos;
         self.pos += 1;
         loop {
             match self.peek(0) {
+                Some(b'\n') if let Some(close) = self.continued_string(self.pos) => {
+                    // A string written across lines: one error, with the line breaks as `\n`.
+                    let text = &self.src[start..close + 1];
+                    let joined = text.replace("\r\n", "\\n").replace('\n', "\\n");
+                    let span = Span::from_range(start..close + 1);
+                    self.error(
+                        Diagnostic::new(codes::UNTERMINATED_STRING, span, "a string is written on one line")
+                            .with_help("write a line break inside a string as `\\n`")
+                            .with_fix(Fix::replace("write the line breaks as `\\n`", span, joined)),
+                    );
+                    self.pos = close + 1;
+                    return Token::Error;
+                }
                 None | Some(b'\n') => {
                     let at = self.pos;
                     let end = if self.src[start..at].ends_with('\r') { at - 1 } else { at };

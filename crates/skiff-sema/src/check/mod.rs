@@ -3,7 +3,8 @@
 //!
 //! [`check_item`] runs the checks of one item: [`names`] for every item (a name defined twice, a
 //! reference that must name an item), then the checks of its kind ([`imports`], [`templates`],
-//! [`task`], [`workflow`]). [`pod_diagnostics`] reports what only a merged pod shows ([`pods`]).
+//! [`task`], [`workflow`]). [`pod_checks`] reports what only a merged pod shows ([`pods`]), and
+//! its lints.
 //! The checks of skiff's own task fields are in [`crate::task_fields`], the Kubernetes checks of a
 //! body in `skiff_k8s`.
 
@@ -17,6 +18,7 @@ mod workflow;
 use crate::codes;
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemId, item_ast};
+use crate::lints::Lint;
 use crate::types::{Ty, literal_fits, literal_type, type_errors};
 use skiff_syntax::ast::*;
 use skiff_syntax::{Diagnostic, Fix, Span};
@@ -72,21 +74,37 @@ pub fn check_item<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemDiagnostic
     sink.out
 }
 
+/// What the merged pods of an item show: its diagnostics, and the lints of its pods.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PodChecks<'db> {
+    pub diagnostics: Vec<ItemDiagnostic<'db>>,
+    /// Placed by their origins, which may be in other items and files
+    /// ([`crate::lints::lints_by_file`] gathers them).
+    pub lints: Vec<Lint<'db>>,
+}
+
 /// What only the merged pods of an item show (a task's pod, each node's pod of a workflow): a
 /// template container that matches nothing, a layer the merge refuses, a request above a limit
-/// set in another layer. Apart from [`check_item`] because it reads other items' bodies: an
-/// edit to a task re-runs this for the workflows that call it, and their other checks stay.
+/// set in another layer; and the policy lints of those pods, in the same pass. Apart from
+/// [`check_item`] because it reads other items' bodies: an edit to a task re-runs this for the
+/// workflows that call it, and their other checks stay.
 #[salsa::tracked(returns(ref))]
-pub fn pod_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemDiagnostic<'db>> {
-    let Some(ast) = item_ast(db, item) else { return Vec::new() };
+pub fn pod_checks<'db>(db: &'db dyn Db, item: ItemId<'db>) -> PodChecks<'db> {
+    let Some(ast) = item_ast(db, item) else { return PodChecks::default() };
     let mut sink = Sink { out: Vec::new() };
+    let mut lints = Vec::new();
     let checker = Checker { db, item, file: item.file(db) };
     match &ast.kind {
-        ItemKind::Task(task) => checker.task_pod(task, &mut sink),
-        ItemKind::Workflow(workflow) => checker.node_pods(workflow, &mut sink),
+        ItemKind::Task(task) => checker.task_pod(task, &mut sink, &mut lints),
+        ItemKind::Workflow(workflow) => checker.node_pods(workflow, &mut sink, &mut lints),
         ItemKind::Import(_) | ItemKind::Template(_) | ItemKind::Error => {}
     }
-    sink.out
+    PodChecks { diagnostics: sink.out, lints }
+}
+
+/// The diagnostics of [`pod_checks`].
+pub fn pod_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> &'db [ItemDiagnostic<'db>] {
+    &pod_checks(db, item).diagnostics
 }
 
 struct Checker<'db> {

@@ -86,6 +86,9 @@ impl<'db> Checker<'db> {
     /// `{{inputs.x}}` must name a parameter of the task.
     fn placeholders(&self, text: &str, span: Span, params: &[&str], has_output: bool, sink: &mut Sink<'db>) {
         for placeholder in placeholders(text) {
+            if placeholder.literal().is_some() || !placeholder.is_skiff(params) {
+                continue;
+            }
             if placeholder.is_output_path() {
                 if !has_output {
                     sink.push(
@@ -120,7 +123,7 @@ impl<'db> Checker<'db> {
                         span,
                         format!("`{{{{{}}}}}` is not a placeholder skiff knows", placeholder.inner),
                     )
-                    .with_help("placeholders are `{{inputs.NAME}}` and `{{outputs.path}}`"),
+                    .with_help(crate::inputs::PLACEHOLDER_HELP),
                 ),
             }
         }
