@@ -329,28 +329,33 @@ enum Passed {
 
 fn argument(arg: &NodeArg, task_names: &HashMap<&str, &str>) -> Result<Passed, String> {
     let name = arg.param.to_string();
-    if is_artifact(&arg.ty) {
-        let from = match &arg.source {
-            ArgSource::Node(node) => {
-                format!("{{{{tasks.{}.outputs.artifacts.{OUTPUT_NAME}}}}}", task_names[node.as_str()])
-            }
-            ArgSource::WorkflowParam(param) => format!("{{{{inputs.artifacts.{param}}}}}"),
-            ArgSource::Literal(text) => {
-                return located_artifact(&name, text)
-                    .map(Passed::Artifact)
-                    .map_err(|reason| format!("`{}: \"{text}\"`: {reason}", arg.param));
-            }
-        };
-        return Ok(Passed::Artifact(Artifact { name, from: Some(from), ..Artifact::default() }));
-    }
-    let value = match &arg.source {
-        ArgSource::Literal(text) => text.clone(),
-        ArgSource::WorkflowParam(param) => format!("{{{{inputs.parameters.{param}}}}}"),
-        ArgSource::Node(node) => {
-            format!("{{{{tasks.{}.outputs.parameters.{OUTPUT_NAME}}}}}", task_names[node.as_str()])
+    let artifact = is_artifact(&arg.ty);
+    let reference = |source: &ArgSource| reference(source, artifact, task_names);
+    match &arg.source {
+        ArgSource::Literal(text) if artifact => located_artifact(&name, text)
+            .map(Passed::Artifact)
+            .map_err(|reason| format!("`{}: \"{text}\"`: {reason}", arg.param)),
+        ArgSource::Literal(text) => {
+            Ok(Passed::Parameter(Parameter { name, value: Some(text.clone()), ..Parameter::default() }))
         }
-    };
-    Ok(Passed::Parameter(Parameter { name, value: Some(value), ..Parameter::default() }))
+        source if artifact => Ok(Passed::Artifact(Artifact { name, from: reference(source), ..Artifact::default() })),
+        source => Ok(Passed::Parameter(Parameter { name, value: reference(source), ..Parameter::default() })),
+    }
+}
+
+/// How a DAG template names a value it passes on: a node's output
+/// (`{{tasks.T.outputs.artifacts.output}}`, `...parameters.output`) or one of the DAG's inputs,
+/// the workflow's parameters (`{{inputs.artifacts.P}}`, `{{inputs.parameters.P}}`). A literal is
+/// no reference.
+fn reference(source: &ArgSource, artifact: bool, task_names: &HashMap<&str, &str>) -> Option<String> {
+    let kind = if artifact { "artifacts" } else { "parameters" };
+    match source {
+        ArgSource::Node(node) => {
+            Some(format!("{{{{tasks.{}.outputs.{kind}.{OUTPUT_NAME}}}}}", task_names[node.as_str()]))
+        }
+        ArgSource::WorkflowParam(param) => Some(format!("{{{{inputs.{kind}.{param}}}}}")),
+        ArgSource::Literal(_) => None,
+    }
 }
 
 /// A file given as text: an `http://` or `https://` URL, which Argo downloads.
@@ -399,27 +404,18 @@ fn workflow_output(db: &dyn Db, workflow: ItemId<'_>, task_names: &HashMap<&str,
     let ast::ValueKind::Ref(path) = &returned.kind else { return None };
     let [name] = path.segments.as_slice() else { return None };
     let ty = Ty::from_syntax(ast.output.as_ref()?);
-    let mut outputs = Inputs::default();
-    let (is_task, source) = match task_names.get(name.text.as_str()) {
-        Some(task) => (true, *task),
-        None => (false, name.text.as_str()),
+    let source = match task_names.contains_key(name.text.as_str()) {
+        true => ArgSource::Node(name.text.clone()),
+        false => ArgSource::WorkflowParam(name.text.clone()),
     };
+    let mut outputs = Inputs::default();
     if is_artifact(&ty) {
-        let from = if is_task {
-            format!("{{{{tasks.{source}.outputs.artifacts.{OUTPUT_NAME}}}}}")
-        } else {
-            format!("{{{{inputs.artifacts.{source}}}}}")
-        };
-        outputs.artifacts.push(Artifact { name: OUTPUT_NAME.into(), from: Some(from), ..Artifact::default() });
+        let from = reference(&source, true, task_names);
+        outputs.artifacts.push(Artifact { name: OUTPUT_NAME.into(), from, ..Artifact::default() });
     } else {
-        let parameter = if is_task {
-            format!("{{{{tasks.{source}.outputs.parameters.{OUTPUT_NAME}}}}}")
-        } else {
-            format!("{{{{inputs.parameters.{source}}}}}")
-        };
         outputs.parameters.push(Parameter {
             name: OUTPUT_NAME.into(),
-            value_from: Some(ValueFrom { path: None, parameter: Some(parameter) }),
+            value_from: Some(ValueFrom { path: None, parameter: reference(&source, false, task_names) }),
             ..Parameter::default()
         });
     }

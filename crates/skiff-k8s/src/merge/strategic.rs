@@ -99,13 +99,14 @@ fn key_of<'a, O>(node: &'a Node<O>, key: Option<&str>) -> Option<&'a Value<O>> {
 fn same_element<O>(a: &Node<O>, b: &Node<O>, key: &str) -> bool {
     let same_key = matches!((key_of(a, Some(key)), key_of(b, Some(key))), (Some(x), Some(y)) if x.scalar_eq(y));
     same_key
-        && crate::tables::identity_fields(key).iter().all(|(field, default)| {
-            let of = |n: &Node<O>| match n.as_map().and_then(|m| m.get(*field)).map(|f| &f.value) {
-                Some(Value::String(s)) => s.to_string(),
-                _ => (*default).to_owned(),
-            };
-            of(a) == of(b)
-        })
+        && crate::tables::identity_fields(key)
+            .iter()
+            .all(|(field, default)| identity(a, field).unwrap_or(default) == identity(b, field).unwrap_or(default))
+}
+
+/// An identity field (`protocol`) as an element states it.
+fn identity<'n, O>(element: &'n Node<O>, field: &str) -> Option<&'n str> {
+    element.as_map()?.get(field)?.as_str()
 }
 
 /// Whether the patch element `item` (merge key `k`) patches the element `base` below: the same
@@ -116,14 +117,7 @@ fn same_element<O>(a: &Node<O>, b: &Node<O>, key: &str) -> bool {
 fn patches_element<O>(base: &Node<O>, item: &Node<O>, key: &str, k: &Value<O>) -> bool {
     key_of(base, Some(key)).is_some_and(|bk| bk.scalar_eq(k))
         && crate::tables::identity_fields(key).iter().all(|(field, default)| {
-            let stated = |n: &Node<O>| match n.as_map().and_then(|m| m.get(*field)).map(|f| &f.value) {
-                Some(Value::String(s)) => Some(s.to_string()),
-                _ => None,
-            };
-            match stated(item) {
-                None => true,
-                Some(wanted) => stated(base).unwrap_or_else(|| (*default).to_owned()) == wanted,
-            }
+            identity(item, field).is_none_or(|wanted| identity(base, field).unwrap_or(default) == wanted)
         })
 }
 
