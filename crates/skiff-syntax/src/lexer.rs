@@ -419,7 +419,9 @@ impl<'src> Lexer<'src> {
                             .with_fix(Fix::replace("write the line breaks as `\\n`", span, joined)),
                     );
                     self.pos = close + 1;
-                    return Token::Error;
+                    // Still a string (an `import "...` is still an import, as the chunker reads
+                    // it), holding the line breaks as written.
+                    return Token::Str(text);
                 }
                 None | Some(b'\n') => {
                     let at = self.pos;
