@@ -3,6 +3,7 @@
 
 use crate::ColorChoice;
 use crate::files::Loaded;
+use crate::out::{self, Stream};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 use serde_json::{Value, json};
 use skiff_sema::{Diagnostic, FileDiagnostic, Severity, Span};
@@ -19,13 +20,16 @@ pub(crate) fn summarize(diagnostics: &[FileDiagnostic]) -> Summary {
     Summary { errors, warnings: diagnostics.len() - errors }
 }
 
-pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice) -> std::io::Result<Summary> {
+pub fn human(
+    loaded: &Loaded,
+    diagnostics: &[FileDiagnostic],
+    color: ColorChoice,
+    out: &mut impl Write,
+) -> std::io::Result<Summary> {
     let color = use_color(color);
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
     for item in diagnostics {
         let path = loaded.display_path(&item.path);
-        write_one(&mut out, path, loaded.text(&item.path), &item.diagnostic, color)?;
+        write_one(out, path, loaded.text(&item.path), &item.diagnostic, color)?;
     }
     let summary = summarize(diagnostics);
     let files = loaded.workspace.files().len();
@@ -44,24 +48,32 @@ pub fn human(loaded: &Loaded, diagnostics: &[FileDiagnostic], color: ColorChoice
     Ok(summary)
 }
 
-/// Whether human output to stderr gets colors.
-/// Diagnostics in the chosen format; `out` is where machine formats go (stdout for `check`,
-/// stderr where stdout holds manifests), human output always goes to stderr.
+/// Diagnostics in the chosen format; `machine` is where machine formats go (stdout for
+/// `check`, stderr where stdout holds manifests), human output always goes to stderr. A write
+/// error ends the report and is left to `out` to settle; the caller's status comes from
+/// [`summarize`], so it tells of the errors even when their report was cut short.
 pub fn render(
     loaded: &Loaded,
     diagnostics: &[FileDiagnostic],
     format: crate::MessageFormat,
     color: ColorChoice,
-    out: &mut impl Write,
-) -> std::io::Result<Summary> {
-    match format {
-        crate::MessageFormat::Human => human(loaded, diagnostics, color),
-        crate::MessageFormat::Json => json_lines(loaded, diagnostics, out),
-        crate::MessageFormat::Sarif => crate::sarif::sarif(loaded, &loaded.root, diagnostics, out),
-        crate::MessageFormat::Github => crate::sarif::github(loaded, diagnostics, out),
+    machine: Stream,
+) {
+    let stream = if let crate::MessageFormat::Human = format { Stream::Stderr } else { machine };
+    if out::is_closed(stream) {
+        return;
     }
+    let mut w = out::writer(stream);
+    let written = match format {
+        crate::MessageFormat::Human => human(loaded, diagnostics, color, &mut w),
+        crate::MessageFormat::Json => json_lines(loaded, diagnostics, &mut w),
+        crate::MessageFormat::Sarif => crate::sarif::sarif(loaded, &loaded.root, diagnostics, &mut w),
+        crate::MessageFormat::Github => crate::sarif::github(loaded, diagnostics, &mut w),
+    };
+    out::check(stream, written.and_then(|_| w.flush()));
 }
 
+/// Whether human output to stderr gets colors.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,

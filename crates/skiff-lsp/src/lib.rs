@@ -12,6 +12,15 @@
 //! blocking thread inside `salsa::Cancelled::catch`, so an edit cancels stale work, and inside
 //! `catch_unwind`, so a bug answers with an error instead of ending the server.
 
+/// A line of the server's log on stderr. `eprintln!` would panic on a closed or full stderr,
+/// and a log that cannot be written is no reason to stop serving.
+macro_rules! log {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod ext;
 mod from_proto;
 mod lines;
@@ -31,7 +40,7 @@ pub fn run() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("skiff lsp: cannot start: {error}");
+            log!("skiff lsp: cannot start: {error}");
             return ExitCode::from(2);
         }
     };

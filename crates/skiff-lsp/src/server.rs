@@ -58,7 +58,7 @@ impl Backend {
     fn send(&self, task: Task) {
         let tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         if tasks.send(task).is_err() {
-            eprintln!("skiff lsp: the writer thread is gone");
+            log!("skiff lsp: the writer thread is gone");
         }
     }
 
@@ -91,7 +91,7 @@ impl Backend {
                 Ok(Ok(Ok(answer))) => return Ok(answer),
                 Ok(Ok(Err(_cancelled))) => continue,
                 Ok(Err(message)) => {
-                    eprintln!("skiff lsp: a request failed: {message}");
+                    log!("skiff lsp: a request failed: {message}");
                     return Err(Error { code: ErrorCode::InternalError, message: message.into(), data: None });
                 }
                 Err(error) => {
@@ -160,7 +160,7 @@ impl Backend {
         let registered =
             tokio::time::timeout(Duration::from_secs(5), self.client.register_capability(vec![registration])).await;
         if !matches!(registered, Ok(Ok(()))) {
-            eprintln!(
+            log!(
                 "skiff lsp: the client did not accept file watchers; files changed outside the editor are read when opened"
             );
         }

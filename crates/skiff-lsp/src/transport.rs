@@ -244,7 +244,7 @@ where
             Ok(Some(frame)) => frame,
             Ok(None) => return,
             Err(error) => {
-                eprintln!("skiff lsp: cannot read the input: {error}");
+                log!("skiff lsp: cannot read the input: {error}");
                 return;
             }
         };
@@ -256,7 +256,7 @@ where
                 }
             }
             Verdict::Answer(answer) => {
-                eprintln!("skiff lsp: answered a malformed message: {}", answer["error"]["message"]);
+                log!("skiff lsp: answered a malformed message: {}", answer["error"]["message"]);
                 if answers.send(framed(answer.to_string().as_bytes())).await.is_err() {
                     return;
                 }
