@@ -194,12 +194,21 @@ fn format(shown: &str, text: &str, color: bool, outcome: &mut Outcome) -> Option
         Ok(formatted) => Some(formatted),
         Err(FormatError::Syntax(errors)) => {
             if !out::is_closed(Stream::Stderr) {
+                let (index, mut columns) = (skiff_syntax::LineIndex::new(text), crate::quote::Columns::new(text));
                 let mut w = out::writer(Stream::Stderr);
-                let written = errors.iter().try_for_each(|error| report::write_one(&mut w, shown, text, error, color));
+                let written = errors.iter().take(report::MAX_SHOWN_PER_FILE).try_for_each(|error| {
+                    let at = columns.line_col(error.span.start);
+                    report::write_one(&mut w, shown, text, &index, at, error, color)
+                });
                 out::check(Stream::Stderr, written.and_then(|()| w.flush()));
             }
             let n = errors.len();
-            say!("{shown}: {n} syntax error{}: not formatted", if n == 1 { "" } else { "s" });
+            let only = if n > report::MAX_SHOWN_PER_FILE {
+                format!(", {} shown", report::MAX_SHOWN_PER_FILE)
+            } else {
+                String::new()
+            };
+            say!("{shown}: {n} syntax error{}{only}: not formatted", if n == 1 { "" } else { "s" });
             outcome.failed = true;
             None
         }

@@ -10,6 +10,7 @@ mod fmt;
 mod init;
 mod out;
 mod patch;
+mod quote;
 mod report;
 mod sarif;
 

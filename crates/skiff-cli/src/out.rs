@@ -70,9 +70,11 @@ pub fn write(stream: Stream, bytes: &[u8]) {
     }
 }
 
-/// Writes one line to `stream`.
+/// Writes one line to `stream`, control characters escaped (a line quotes file names and
+/// values that can hold anything: none of it may drive the terminal).
 pub fn line(stream: Stream, args: fmt::Arguments<'_>) {
-    write(stream, format!("{args}\n").as_bytes());
+    let text = format!("{args}");
+    write(stream, format!("{}\n", crate::quote::escape_text(&text)).as_bytes());
 }
 
 /// A buffered writer to `stream`, for a report written piece by piece; hand its outcome to
