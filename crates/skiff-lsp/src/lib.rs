@@ -4,8 +4,10 @@
 //! positions, `ls_types`) into `skiff-ide` calls (workspace paths, byte offsets, plain data) and
 //! the answers back, each conversion in one place ([`from_proto`], [`to_proto`], in the style of
 //! rust-analyzer), and it owns what a server must: the files on disk and in the editor, the
-//! order of edits, cancellation, and survival. Every piece of meaning comes from `skiff-ide`.
-//! It is not for features: a new hover or completion belongs in `skiff-ide`, with its tests.
+//! order of edits, cancellation, and survival: malformed input is answered with the JSON-RPC
+//! error and survived by a framing layer in front of the library ([`transport`]), and every
+//! position is converted by one line index that ends lines where LSP does ([`lines`]). Every
+//! piece of meaning comes from `skiff-ide`. It is not for features: a new hover or completion belongs in `skiff-ide`, with its tests.
 //!
 //! Concurrency, the way rust-analyzer does it: one writer thread owns the database and applies
 //! changes in the order the client sent them ([`state`]); each request reads a snapshot on a
