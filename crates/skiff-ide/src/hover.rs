@@ -14,7 +14,7 @@ use crate::{FilePosition, file};
 use skiff_k8s::{Kind, parse_duration, parse_quantity, schema};
 use skiff_sema::explain::{explain_lines, explain_node, node_at, render_plain};
 use skiff_sema::items::{ItemId, ItemTag, Signature};
-use skiff_sema::pod::template_chain;
+use skiff_sema::extends::template_chain;
 use skiff_sema::task_fields::TaskField;
 use skiff_sema::{Db, SourceFile, parse};
 use skiff_syntax::Span;

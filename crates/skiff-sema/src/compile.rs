@@ -323,7 +323,7 @@ pub fn pod_templates(db: &dyn Db, options: &BuildOptions) -> Result<Vec<PodTempl
     for (template, name) in templates.into_iter().zip(names) {
         let broken = |message: String| BuildError::BrokenTemplate { template: template.name(db).to_string(), message };
         let mut tree = skiff_k8s::merge::Node::map(crate::pod::Origin::base());
-        for item in crate::pod::template_chain(db, template) {
+        for item in crate::extends::template_chain(db, template) {
             let Some(patch) = crate::pod::template_patch(db, *item) else {
                 return Err(broken(format!("`{}` could not be read", item.name(db))));
             };
