@@ -146,6 +146,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let real = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&real)?.permissions();
+    // A file we may not write stays so, as with a write in place: the rename alone would need
+    // only the directory's permission. Opening it for writing changes nothing.
+    drop(std::fs::OpenOptions::new().write(true).open(&real)?);
     let dir = real.parent().unwrap_or(Path::new("."));
     let name = real.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     let (temp, mut file) = loop {

@@ -70,6 +70,19 @@ fn a_reader_that_stops_early_leaves_the_status_of_the_input() {
 }
 
 #[test]
+fn a_build_into_a_closed_pipe_ends_quietly() {
+    // 300 pods: far more YAML than a pipe holds.
+    let lets: String = (0..300).map(|i| format!("  let a{i} = t()\n")).collect();
+    let text = format!("task t() -> File {{\n  image: \"a:1\"\n}}\n\nworkflow w() -> File {{\n{lets}  return a0\n}}\n");
+    let dir = scratch("outputs-build-head", &[("skiff.toml", b""), ("w.skiff", text.as_bytes())]);
+    let (status, line) = head_1(&["build", "w.skiff"], &dir, "stdout");
+    assert_eq!(status.code(), Some(0), "the build itself succeeded");
+    assert_eq!(line, "apiVersion: v1\n");
+    let (status, _) = head_1(&["build", "--format", "json", "w.skiff"], &dir, "stdout");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
 fn fmt_check_into_a_closed_pipe_does_not_panic() {
     // 400 unformatted files with long names: the list is larger than a pipe holds.
     let long = "n".repeat(200);
