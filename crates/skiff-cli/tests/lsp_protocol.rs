@@ -36,6 +36,13 @@ fn malformed() -> Vec<(&'static str, Vec<u8>, i64, Value)> {
         ("a batch", frame(br#"[{"jsonrpc":"2.0","id":44,"method":"shutdown"}]"#), -32600, Value::Null),
         ("a header without Content-Length", b"Content-Type: x\r\n\r\n".to_vec(), -32700, Value::Null),
         ("a bad Content-Length", b"Content-Length: -3\r\n\r\n".to_vec(), -32700, Value::Null),
+        // Well-formed, but not what the method takes: the library's own -32602, and it goes on.
+        (
+            "params of the wrong type",
+            frame(br#"{"jsonrpc":"2.0","id":45,"method":"textDocument/hover","params":5}"#),
+            -32602,
+            json!(45),
+        ),
     ]
 }
 
@@ -64,6 +71,9 @@ fn malformed_messages_are_answered_and_survived() {
         let symbols = server.result("workspace/symbol", json!({"query": ""}));
         assert!(symbols.is_array() || symbols.is_null(), "{what}: the server answers after it: {symbols}");
     }
+    // A notification with parameters it cannot use has no answer, and ends nothing.
+    server.send_raw(&frame(br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"x":1}}"#));
+    server.result("workspace/symbol", json!({"query": ""}));
     server.shut_down();
 }
 
