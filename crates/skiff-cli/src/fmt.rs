@@ -160,13 +160,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             Err(error) => return Err(error),
         }
     };
-    let written =
-        file.set_permissions(permissions).and_then(|()| file.write_all(bytes)).and_then(|()| file.sync_all()).and_then(
-            |()| {
-                drop(file);
-                std::fs::rename(&temp, &real)
-            },
-        );
+    let fill = || -> std::io::Result<()> {
+        file.set_permissions(permissions)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    };
+    let written = fill().and_then(|()| {
+        drop(file);
+        std::fs::rename(&temp, &real)
+    });
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
         return written;

@@ -1,5 +1,8 @@
 //! Rendering diagnostics: ariadne for people, JSON lines for tools (docs/cli.md); SARIF and
-//! GitHub annotations for CI are in `sarif.rs`.
+//! GitHub annotations for CI are in `sarif.rs`. A human report is bounded whatever the input
+//! (a number of diagnostics a file, quotes cut by `quote.rs`); machine formats list everything,
+//! in time linear in the file. Writes go through `out`, which settles the exit status when one
+//! fails.
 
 use crate::ColorChoice;
 use crate::files::Loaded;
