@@ -13,6 +13,7 @@
 //! query; a node's pod adds a few small overrides on top of it and is computed on demand, so
 //! that 50,000 nodes do not each hold a tree in the database.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 use skiff_k8s::BodyShape;
@@ -288,12 +289,30 @@ fn let_statements<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<u32> {
     (0..ast.body.len() as u32).filter(|&i| matches!(ast.body[i as usize], Stmt::Let(_))).collect()
 }
 
+/// The `binding`-th `let` of a workflow (counted from 0).
+pub fn workflow_binding<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<&'db ast::Let> {
+    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
+    match ast.body.get(*let_statements(db, workflow).get(binding as usize)? as usize)? {
+        Stmt::Let(binding) => Some(binding),
+        _ => None,
+    }
+}
+
+/// The first `let` of each name in a workflow, by number.
+#[salsa::tracked(returns(ref))]
+pub fn binding_numbers<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> FxHashMap<SmolStr, u32> {
+    let mut numbers = FxHashMap::default();
+    if let Some(ItemKind::Workflow(ast)) = item_ast(db, workflow).map(|item| &item.kind) {
+        for (number, binding) in ast.lets().enumerate() {
+            numbers.entry(binding.name.text.clone()).or_insert(number as u32);
+        }
+    }
+    numbers
+}
+
 /// The task a binding calls, and the binding itself (relative to the workflow).
 pub fn node_task<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<(ItemId<'db>, &'db ast::Let)> {
-    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
-    let Stmt::Let(binding_ast) = ast.body.get(*let_statements(db, workflow).get(binding as usize)? as usize)? else {
-        return None;
-    };
+    let binding_ast = workflow_binding(db, workflow, binding)?;
     let segments: Vec<SmolStr> = binding_ast.call.callee.segments.iter().map(|s| s.text.clone()).collect();
     match resolve_path(db, workflow.file(db), &segments) {
         Resolution::Item(task) if task.tag(db) == ItemTag::Task => Some((task, binding_ast)),
