@@ -13,8 +13,8 @@ use chumsky::error::{EmptyErr, LabelError};
 use chumsky::input::MappedInput;
 use chumsky::prelude::*;
 
-type In<'t, 's> = MappedInput<'t, Token<'s>, SimpleSpan, &'t [(Token<'s>, SimpleSpan)]>;
-type RichError<'t, 's> = Rich<'t, Token<'s>, SimpleSpan>;
+type In<'t, 's> = MappedInput<'t, Token<'s>, Span, &'t [(Token<'s>, Span)]>;
+type RichError<'t, 's> = Rich<'t, Token<'s>, Span>;
 
 /// The error type the grammar is built with. Valid items are parsed with chumsky's
 /// allocation-free [`EmptyErr`] (several times faster); only an item that fails is parsed again
@@ -23,11 +23,11 @@ pub(crate) trait GrammarError<'t, 's: 't>:
     chumsky::error::Error<'t, In<'t, 's>> + LabelError<'t, In<'t, 's>, &'static str> + 't
 {
     /// An error with a stable code and an optional fix `(insert at, text, label)`.
-    fn coded(code: &'static str, span: SimpleSpan, message: &str, fix: Option<(usize, &str, &str)>) -> Self;
+    fn coded(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> Self;
 }
 
 impl<'t, 's: 't> GrammarError<'t, 's> for EmptyErr {
-    fn coded(_: &'static str, _: SimpleSpan, _: &str, _: Option<(usize, &str, &str)>) -> Self {
+    fn coded(_: &'static str, _: Span, _: &str, _: Option<(u32, &str, &str)>) -> Self {
         EmptyErr::default()
     }
 }
@@ -36,7 +36,7 @@ impl<'t, 's: 't> GrammarError<'t, 's> for EmptyErr {
 /// message, separated by U+001F, and [`convert_error`] takes them apart. Emitting through
 /// chumsky (rather than a side channel) keeps them rewound when the parser backtracks.
 impl<'t, 's: 't> GrammarError<'t, 's> for RichError<'t, 's> {
-    fn coded(code: &'static str, span: SimpleSpan, message: &str, fix: Option<(usize, &str, &str)>) -> Self {
+    fn coded(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> Self {
         let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
         Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
     }
@@ -61,31 +61,29 @@ pub(crate) struct ChunkTokens<'t, 's> {
 /// Parses chunks, each as one item or as top-level text that is not one. One grammar serves
 /// them all: building it costs about as much as parsing a small item.
 pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>]) -> Vec<(Option<Item>, Vec<Diagnostic>)> {
-    let converted: Vec<Vec<(Token<'_>, SimpleSpan)>> = chunks
-        .iter()
-        .map(|chunk| chunk.tokens.iter().map(|&(t, s)| (t, SimpleSpan::from(s.range()))).collect())
-        .collect();
     let fast = item_parser::<EmptyErr>();
     let mut rich = None;
     let mut out = Vec::with_capacity(chunks.len());
-    for (chunk, tokens) in chunks.iter().zip(&converted) {
+    for chunk in chunks {
+        // The lexer's tokens are the parser's input as they are: a file's tokens are never copied.
+        let tokens = chunk.tokens;
         let Some(&(first, first_span)) = tokens.iter().find(|(t, _)| *t != Token::Newline) else {
             out.push((None, Vec::new()));
             continue;
         };
-        let end_offset = tokens.last().map_or(chunk.len as usize, |(_, s)| s.end);
+        let end_offset = tokens.last().map_or(chunk.len, |(_, s)| s.end);
         if !matches!(first, Token::Ident(k) if ITEM_KEYWORDS.contains(&k)) {
-            let span = Span::new(first_span.start as u32, end_offset as u32);
+            let span = Span::new(first_span.start, end_offset);
             let error = Diagnostic::new(
                 codes::EXPECTED_ITEM,
-                sp(first_span),
+                first_span,
                 format!("expected an item, found {}", describe_found(Some(first))),
             )
             .with_help("a file holds `import`, `pod_template`, `task` and `workflow` items");
             out.push((Some(Item { kind: ItemKind::Error, span, doc: None }), vec![error]));
             continue;
         }
-        let eoi = SimpleSpan::from(end_offset..end_offset);
+        let eoi = Span::empty(end_offset);
         let fast_result = fast.parse(tokens.split_token_span(eoi));
         if !fast_result.has_errors()
             && let Some(item) = fast_result.into_output()
@@ -95,15 +93,11 @@ pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>]) -> Vec<(Option<Item>,
         }
         let rich = rich.get_or_insert_with(item_parser::<RichError>);
         let (item, errors) = rich.parse(tokens.split_token_span(eoi)).into_output_errors();
-        let chunk_span = Span::new(first_span.start as u32, end_offset as u32);
+        let chunk_span = Span::new(first_span.start, end_offset);
         let item = item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None });
         out.push((Some(item), errors.into_iter().map(|e| convert_error(e, chunk.next)).collect()));
     }
     out
-}
-
-fn sp(span: SimpleSpan) -> Span {
-    Span::from_range(span.into_range())
 }
 
 fn kw<'t, 's: 't, Er: GrammarError<'t, 's>>(word: &'static str) -> P![()] {
@@ -132,7 +126,7 @@ fn is_closer(t: &Token<'_>) -> bool {
 /// opener is skipped alone. Written by hand rather than with combinators: a combinator that
 /// tries each group and falls back on failure takes time exponential in the number of unclosed
 /// openers, while this scan is linear per opener (and the lexer bounds the nesting).
-fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, SimpleSpan)] {
+fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, Span)] {
     custom(move |inp| {
         let before = inp.cursor();
         let first = match inp.peek() {
@@ -202,7 +196,7 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
     separator: P![()],
     ends_in_block: fn(&O) -> bool,
     what: &'static str,
-) -> P![(Vec<O>, SimpleSpan)] {
+) -> P![(Vec<O>, Span)] {
     let checked = entry.clone().recover_with(via_parser(recover.clone())).map_with(|o, e| (o, e.span()));
     // After an entry that ends in a block, the next may follow on the same line; text there
     // that is no entry is skipped like any other, and reported (`parsed` is false).
@@ -220,7 +214,7 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
         .then_ignore(separator.or_not())
         .then(just(close).or_not())
         .validate(move |(((open_span, first), rest), closed), e, emitter| {
-            let entries: Vec<((O, SimpleSpan), bool, bool)> =
+            let entries: Vec<((O, Span), bool, bool)> =
                 first.map(|f| (f, true, true)).into_iter().chain(rest).collect();
             for pair in entries.windows(2) {
                 let ((before, before_span), _, _) = &pair[0];
@@ -263,14 +257,14 @@ fn open_text(close: &str) -> &'static str {
 }
 
 fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
-    let name = select! { Token::Ident(s) = e => Name { text: SmolStr::new(s), span: sp(e.span()) } }.labelled("a name");
-    let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: sp(e.span()) } }
+    let name = select! { Token::Ident(s) = e => Name { text: SmolStr::new(s), span: e.span() } }.labelled("a name");
+    let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: e.span() } }
         .labelled("a string");
     let path = name
         .separated_by(just(Token::Dot))
         .at_least(1)
         .collect::<Vec<_>>()
-        .map_with(|segments, e| Path { segments, span: sp(e.span()) })
+        .map_with(|segments, e| Path { segments, span: e.span() })
         .labelled("a name");
 
     // `value` and `block` are built with `recursive`, whose handles inside the definitions are
@@ -284,7 +278,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                 name.map(|n| (n, false)),
                 string.map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
                 // Reported by the lexer; read as the quoted key it was meant to be.
-                select! { Token::Word(w) = e => (Name { text: SmolStr::new(w), span: sp(e.span()) }, true) },
+                select! { Token::Word(w) = e => (Name { text: SmolStr::new(w), span: e.span() }, true) },
             ));
             let index = just(Token::LBracket)
                 .ignore_then(newlines())
@@ -297,7 +291,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                     name,
                     quoted,
                     index: index.map(Box::new),
-                    span: sp(e.span()),
+                    span: e.span(),
                 })
                 .labelled("a field name");
             let assign = choice((
@@ -315,7 +309,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                     just(Token::PlusEq).ignore_then(newlines()).ignore_then(value.clone()).map(FieldOp::Append),
                 ))),
             ))
-            .map_with(|(key, op), e| Field { key, op, span: sp(e.span()) });
+            .map_with(|(key, op), e| Field { key, op, span: e.span() });
             field_out = Some(field.clone());
             let block_entry = field.map(Some);
             delimited(
@@ -328,7 +322,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                 field_ends_in_block,
                 "field",
             )
-            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span: sp(span) })
+            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span })
         });
         block_out = Some(block.clone());
         let literal = select! {
@@ -351,7 +345,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         ))
         .then(one_of([Token::Colon, Token::LBrace, Token::PlusEq]));
         let list_entry = field_start.not().ignore_then(value.clone());
-        let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span: sp(span) });
+        let list_recover = garbage(list_stop).map(|(_, span)| Value { kind: ValueKind::Error, span });
         let list = delimited(
             Token::LBracket,
             Token::RBracket,
@@ -364,7 +358,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         )
         .map(|(items, _)| ValueKind::List(items));
         choice((literal, path.map(ValueKind::Ref), block.clone().map(ValueKind::Object), list))
-            .map_with(|kind, e| Value { kind, span: sp(e.span()) })
+            .map_with(|kind, e| Value { kind, span: e.span() })
             .labelled("a value")
     });
     let block = block_out.expect("defined with value");
@@ -379,9 +373,9 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         let named =
             name.then(args.or_not()).map(|(name, args)| TypeKind::Named { name, args: args.unwrap_or_default() });
         let unit = just(Token::LParen).then(just(Token::RParen)).to(TypeKind::Unit);
-        choice((named, unit)).map_with(|kind, e| TypeExpr { kind, span: sp(e.span()) }).foldl_with(
+        choice((named, unit)).map_with(|kind, e| TypeExpr { kind, span: e.span() }).foldl_with(
             just(Token::Question).repeated(),
-            |inner, _, e| TypeExpr { kind: TypeKind::Optional(Box::new(inner)), span: sp(e.span()) },
+            |inner, _, e| TypeExpr { kind: TypeKind::Optional(Box::new(inner)), span: e.span() },
         )
     })
     .labelled("a type");
@@ -390,7 +384,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .then_ignore(just(Token::Colon))
         .then(ty.clone())
         .then(just(Token::Eq).ignore_then(newlines()).ignore_then(value.clone()).or_not())
-        .map_with(|((name, ty), default), e| Param { name, ty, default, span: sp(e.span()) });
+        .map_with(|((name, ty), default), e| Param { name, ty, default, span: e.span() });
     let param_entry = param.map(Some);
     let params = delimited(
         Token::LParen,
@@ -409,7 +403,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .then_ignore(just(Token::Colon))
         .then_ignore(newlines())
         .then(value.clone())
-        .map_with(|(name, value), e| Some(Arg { name, value, span: sp(e.span()) }));
+        .map_with(|(name, value), e| Some(Arg { name, value, span: e.span() }));
     let positional =
         value.clone().then_ignore(any().filter(|t: &Token<'_>| paren_stop(t)).rewind()).validate(|_, e, emitter| {
             emitter.emit(Er::coded(
@@ -435,12 +429,12 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .map_with(|(callee, (args, _)), e| Call {
             callee,
             args: args.into_iter().flatten().collect(),
-            span: sp(e.span()),
+            span: e.span(),
         })
         .labelled("a task call");
 
     let override_clause = newlines().ignore_then(
-        kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: sp(e.span()) }),
+        kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: e.span() }),
     );
     let let_stmt = kw("let")
         .ignore_then(name)
@@ -448,11 +442,11 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .then_ignore(newlines())
         .then(call)
         .then(override_clause.repeated().collect::<Vec<_>>())
-        .map_with(|((name, call), overrides), e| Stmt::Let(Let { name, call, overrides, span: sp(e.span()) }));
+        .map_with(|((name, call), overrides), e| Stmt::Let(Let { name, call, overrides, span: e.span() }));
     let return_stmt =
-        kw("return").ignore_then(value.clone()).map_with(|value, e| Stmt::Return(Return { value, span: sp(e.span()) }));
+        kw("return").ignore_then(value.clone()).map_with(|value, e| Stmt::Return(Return { value, span: e.span() }));
     let stmt_entry = choice((let_stmt, return_stmt)).labelled("a statement (`let` or `return`)");
-    let stmt_recover = garbage(block_stop).map(|(_, span)| Stmt::Error(sp(span)));
+    let stmt_recover = garbage(block_stop).map(|(_, span)| Stmt::Error(span));
     let stmts = delimited(Token::LBrace, Token::RBrace, "}", stmt_entry, stmt_recover, sep(), |_| false, "statement");
 
     let import = kw("import").ignore_then(string).then(kw("as").ignore_then(name).or_not()).validate(
@@ -461,9 +455,9 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                 let stem = import_alias_suggestion(&path.value);
                 emitter.emit(Er::coded(
                     codes::IMPORT_WITHOUT_NAME,
-                    SimpleSpan::from(path.span.range()),
+                    path.span,
                     "an import needs a name: `import \"path.skiff\" as name`",
-                    Some((path.span.end as usize, &format!(" as {stem}"), &format!("name it `{stem}`"))),
+                    Some((path.span.end, &format!(" as {stem}"), &format!("name it `{stem}`"))),
                 ));
             }
             ItemKind::Import(Import { path, alias })
@@ -484,12 +478,12 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .map(|(((name, params), output), body)| ItemKind::Task(Task { name, params, output, body }));
     let workflow = kw("workflow").ignore_then(name).then(params).then(output).then(stmts).map(
         |(((name, params), output), (body, body_span))| {
-            ItemKind::Workflow(Workflow { name, params, output, body, body_span: sp(body_span) })
+            ItemKind::Workflow(Workflow { name, params, output, body, body_span })
         },
     );
 
     let item =
-        choice((import, template, task, workflow)).map_with(|kind, e| Item { kind, span: sp(e.span()), doc: None });
+        choice((import, template, task, workflow)).map_with(|kind, e| Item { kind, span: e.span(), doc: None });
     let trailing =
         any().rewind().then_ignore(any().repeated().at_least(1)).map_with(|first, e| (first, e.span())).validate(
             |(first, span), _, emitter| {
@@ -526,8 +520,8 @@ fn describe_found(token: Option<Token<'_>>) -> String {
     }
 }
 
-fn convert_error(error: Rich<'_, Token<'_>, SimpleSpan>, next: Option<Token<'_>>) -> Diagnostic {
-    let span = sp(*error.span());
+fn convert_error(error: Rich<'_, Token<'_>, Span>, next: Option<Token<'_>>) -> Diagnostic {
+    let span = *error.span();
     match error.reason() {
         chumsky::error::RichReason::Custom(encoded) => {
             let mut parts = encoded.split('\u{1f}');

@@ -77,3 +77,25 @@ impl From<Range<usize>> for Span {
         Span::from_range(range)
     }
 }
+
+/// The parser reads the lexer's `(token, span)` pairs as they are, so that a file's tokens are
+/// not copied into chumsky's own span type first (for a file that is one long list, the copy
+/// was a quarter of the memory a check needed).
+impl chumsky::span::Span for Span {
+    type Context = ();
+    type Offset = u32;
+
+    fn new((): (), range: Range<u32>) -> Self {
+        Span::new(range.start, range.end)
+    }
+
+    fn context(&self) {}
+
+    fn start(&self) -> u32 {
+        self.start
+    }
+
+    fn end(&self) -> u32 {
+        self.end
+    }
+}
