@@ -22,12 +22,16 @@
 //! A merged tree becomes a typed value (a `k8s_openapi` `Pod`) with [`decode`]; what a layer
 //! changed in the tree below it is [`diff`].
 //!
+//! Lists are merged in time linear in their length (n log n where elements are ordered): the
+//! elements are found by merge key through hash indexes, never by searching the list.
+//!
 //! Errors ([`MergeError`]) name the JSON path in the patch and the origin of the node at fault;
 //! no input panics.
 
 mod decode;
 mod diff;
 mod error;
+mod index;
 mod shape;
 mod strategic;
 mod value;
