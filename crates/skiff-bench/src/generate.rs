@@ -7,18 +7,19 @@
 use std::fmt::Write;
 
 /// Roughly 1,000 lines of skiff text: module `index` of a workspace, importing module 0's
-/// templates when it is not module 0 itself.
-pub fn module(index: usize) -> String {
+/// templates when it is not module 0 itself (or, `in_one_file`, naming them directly).
+pub fn module(index: usize, in_one_file: bool) -> String {
     let mut out = String::new();
     let m = index;
-    if m > 0 {
+    let base = if in_one_file { "" } else { "base." };
+    if m > 0 && !in_one_file {
         let _ = writeln!(out, "import \"module_0.skiff\" as base\n");
     }
     let mut lines = 0;
     let mut group = 0;
     while lines < 1000 {
         let g = group;
-        let root = if m > 0 && g % 2 == 1 { "base.t0_0_base".to_string() } else { format!("t{m}_{g}_base") };
+        let root = if m > 0 && g % 2 == 1 { format!("{base}t0_0_base") } else { format!("t{m}_{g}_base") };
         let text = format!(
             r#"/// Base placement of group {g}.
 pod_template t{m}_{g}_base {{
@@ -86,5 +87,11 @@ workflow flow_{m}_{g}(raw: File) -> File {{
 /// A workspace of about `lines` lines, as (file name, text) pairs.
 pub fn workspace(lines: usize) -> Vec<(String, String)> {
     let modules = lines.div_ceil(1000).max(1);
-    (0..modules).map(|m| (format!("module_{m}.skiff"), module(m))).collect()
+    (0..modules).map(|m| (format!("module_{m}.skiff"), module(m, false))).collect()
+}
+
+/// The same modules as [`workspace`], in one file of about `lines` lines.
+pub fn one_file(lines: usize) -> Vec<(String, String)> {
+    let modules = lines.div_ceil(1000).max(1);
+    vec![("all.skiff".to_owned(), (0..modules).map(|m| module(m, true)).collect())]
 }

@@ -146,10 +146,10 @@ fn big_file(lines: usize) -> (String, String) {
     let modules = lines.div_ceil(1000).max(1);
     let mut text = String::from("import \"module_0.skiff\" as base\n\n");
     for m in 1..=modules {
-        let module = generate::module(m);
+        let module = generate::module(m, false);
         text.push_str(module.trim_start_matches("import \"module_0.skiff\" as base\n\n"));
     }
-    (generate::module(0), text)
+    (generate::module(0, false), text)
 }
 
 /// The 0-based (line, UTF-16 column) of the `nth` occurrence of `needle` (the text is ASCII).

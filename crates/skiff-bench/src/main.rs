@@ -29,10 +29,11 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{flag} takes a number")))
     };
+    let one_file = args.iter().any(|a| a == "--one-file");
     match args.first().map(String::as_str) {
         Some("generate") => {
-            let dir = args.get(1).expect("usage: skiff-bench generate DIR [--lines N]");
-            let files = generate::workspace(number("--lines", 100_000));
+            let dir = args.get(1).expect("usage: skiff-bench generate DIR [--lines N] [--one-file]");
+            let files = generate_files(number("--lines", 100_000), one_file);
             std::fs::create_dir_all(dir).expect("create the output directory");
             for (name, text) in &files {
                 std::fs::write(std::path::Path::new(dir).join(name), text).expect("write a generated file");
@@ -41,7 +42,7 @@ fn main() {
             println!("wrote {} files, {lines} lines, to {dir}", files.len());
         }
         Some("parse") => parse(number("--lines", 100_000), number("--runs", 10)),
-        Some("check") => check(number("--lines", 100_000), number("--runs", 5)),
+        Some("check") => check(number("--lines", 100_000), number("--runs", 5), one_file),
         Some("build") => build::run(number("--pods", 50_000), number("--runs", 3)),
         Some("lsp") => lsp::run(
             number("--lines", 10_000),
@@ -57,7 +58,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | merge [--entries N] [--runs N] [--write DIR] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
+                "usage: skiff-bench generate DIR [--lines N] [--one-file] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] [--one-file] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | merge [--entries N] [--runs N] [--write DIR] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }
@@ -114,8 +115,8 @@ fn fmt(lines: usize, runs: usize) {
 
 /// A cold `check` of a generated workspace (fresh database each run, loaded as `skiff check`
 /// loads it, from memory instead of the disk): median of `runs`, and the process's peak memory.
-fn check(lines: usize, runs: usize) {
-    let files = generate::workspace(lines);
+fn check(lines: usize, runs: usize, one_file: bool) {
+    let files = generate_files(lines, one_file);
     let total_lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
     let mut times: Vec<f64> = (0..runs.max(1))
         .map(|_| {
@@ -135,6 +136,11 @@ fn check(lines: usize, runs: usize) {
         times[0] * 1e3,
         peak_rss_mb().map_or("unknown".into(), |mb| mb.to_string())
     );
+}
+
+/// The generated workspace of about `lines` lines: 1,000-line modules, or all of them in one file.
+fn generate_files(lines: usize, one_file: bool) -> Vec<(String, String)> {
+    if one_file { generate::one_file(lines) } else { generate::workspace(lines) }
 }
 
 /// A fresh workspace of the generated files, through the loader `skiff check` uses (walk,

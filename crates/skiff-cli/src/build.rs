@@ -15,7 +15,7 @@ use skiff_sema::compile::{self, BuildError, BuildOptions};
 use skiff_sema::explain::{self, ExplainLine};
 
 use crate::files::{self, Loaded};
-use crate::{ColorChoice, Deny, EXIT_USAGE, MessageFormat, OutputArgs, report};
+use crate::{ColorChoice, Deny, EXIT_USAGE, MessageFormat, OutputArgs, out, report};
 
 #[derive(clap::Args)]
 pub struct BuildArgs {
@@ -81,20 +81,19 @@ fn parse_input(text: &str) -> Result<(String, String), String> {
 /// there is nothing to build from.
 fn load_checked(paths: &[PathBuf], output: &OutputArgs) -> Result<Loaded, ExitCode> {
     let loaded = files::load(paths).map_err(|error| {
-        eprintln!("error: {error}");
+        out::say!("error: {error}");
         ExitCode::from(EXIT_USAGE)
     })?;
     let mut diagnostics = loaded.workspace.diagnostics();
     diagnostics.extend(loaded.unreadable_diagnostics());
-    let summary =
-        report::render(&loaded, &diagnostics, output.message_format, output.color, &mut std::io::stderr().lock());
-    let summary = summary.map_err(|_| ExitCode::from(EXIT_USAGE))?;
+    let summary = report::summarize(&diagnostics);
+    report::render(&loaded, &diagnostics, output.message_format, output.color, out::Stream::Stderr);
     let deny_warnings = output.deny.contains(&Deny::Warnings);
     if summary.errors > 0 || deny_warnings && summary.warnings > 0 {
         let what = if summary.errors > 0 { "errors" } else { "warnings (denied)" };
         // A SARIF log on stderr stays one JSON document.
         if !matches!(output.message_format, MessageFormat::Sarif) {
-            eprintln!("error: nothing was built: the sources have {what}");
+            out::say!("error: nothing was built: the sources have {what}");
         }
         return Err(ExitCode::from(1));
     }
@@ -109,7 +108,7 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
     if let Some(namespace) = &args.namespace
         && let Err(reason) = skiff_k8s::names::check_dns1123_label(namespace)
     {
-        eprintln!("error: `--namespace {namespace}`: {reason}");
+        out::say!("error: `--namespace {namespace}`: {reason}");
         return ExitCode::from(EXIT_USAGE);
     }
     let options = BuildOptions {
@@ -141,17 +140,17 @@ pub fn run_build(args: BuildArgs) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Build(error @ (BuildError::UnknownWorkflow { .. } | BuildError::UnknownInput { .. }))) => {
-            eprintln!("error: {error}");
+            out::say!("error: {error}");
             ExitCode::from(EXIT_USAGE)
         }
         Err(Failure::Build(error)) => {
-            eprintln!("error: {error}");
+            out::say!("error: {error}");
             ExitCode::from(1)
         }
         // A reader that stopped early (`skiff build | head`) is not an error of ours.
         Err(Failure::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Output(error)) => {
-            eprintln!("error: cannot write the manifests: {error}");
+            out::say!("error: cannot write the manifests: {error}");
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -261,7 +260,7 @@ fn write_objects<T: serde::Serialize>(
             count += 1;
             Ok(())
         })?;
-        eprintln!("wrote {count} object{} to {}", if count == 1 { "" } else { "s" }, dir.display());
+        out::say!("wrote {count} object{} to {}", if count == 1 { "" } else { "s" }, dir.display());
         return Ok(());
     }
     const HEAD: &[u8] = b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [";
@@ -317,14 +316,14 @@ fn write_files(loaded: &Loaded, options: &BuildOptions, dir: &Path, format: Form
         written += 1;
         Ok::<(), Failure>(())
     })?;
-    eprintln!("wrote {written} pod{} to {}", if written == 1 { "" } else { "s" }, dir.display());
+    out::say!("wrote {written} pod{} to {}", if written == 1 { "" } else { "s" }, dir.display());
     Ok(())
 }
 
 pub fn run_explain(args: ExplainArgs) -> ExitCode {
     // A name that cannot be a node is said before anything is read.
     if let Err(error) = explain::split_node_name(&args.node) {
-        eprintln!("error: {error}");
+        out::say!("error: {error}");
         return ExitCode::from(EXIT_USAGE);
     }
     let loaded = match load_checked(&args.paths, &args.output) {
@@ -335,12 +334,12 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
     let node = match explain::node_by_name(db, &args.node) {
         Ok(node) => node,
         Err(error) => {
-            eprintln!("error: {error}");
+            out::say!("error: {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let Some(explained) = explain::explain_node(db, node) else {
-        eprintln!("error: `{}` does not call a task", args.node);
+        out::say!("error: `{}` does not call a task", args.node);
         return ExitCode::from(1);
     };
     let color = match args.output.color {
@@ -352,13 +351,7 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
     let text = header
         + &render(&loaded, &explain::explain_lines(db, &explained), color)
         + &explain::explain_changes(&explained);
-    let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
-        && error.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error: {error}");
-        return ExitCode::from(EXIT_USAGE);
-    }
+    out::write(out::Stream::Stdout, text.as_bytes());
     ExitCode::SUCCESS
 }
 

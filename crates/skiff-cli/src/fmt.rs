@@ -1,10 +1,14 @@
 //! `skiff fmt`: rewrites files in the canonical layout of `skiff-fmt` (see docs/formatting.md).
 //!
-//! Files are rewritten in place; `-` reads stdin and writes stdout; `--check` changes nothing
-//! and lists the files that would change. A file with syntax errors is reported with its
-//! diagnostics and left as it is. Exit codes: 0 all formatted, 1 a file would change (`--check`)
-//! or cannot be formatted, 2 a path cannot be read or written.
+//! Files are rewritten in place, atomically: the new text goes to a temporary file in the same
+//! directory, which is flushed to disk and renamed over the original, so a kill, a full disk or
+//! a file-size limit leaves either the old file or the new one, never half of one. `-` reads
+//! stdin and writes stdout; `--check` changes nothing and lists the files that would change. A
+//! file with syntax errors is reported with its diagnostics and left as it is. Exit codes: 0 all
+//! formatted, 1 a file would change (`--check`) or cannot be formatted, 2 a path cannot be read
+//! or written.
 
+use crate::out::{self, Stream, print_line, say};
 use crate::{ColorChoice, EXIT_USAGE, files, report};
 use skiff_disk::DiskFs;
 use skiff_fmt::FormatError;
@@ -12,6 +16,7 @@ use skiff_sema::load::{FileKind, FileSystem, Loader, io_reason};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 #[derive(clap::Args)]
 pub struct FmtArgs {
@@ -40,7 +45,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
     let mut outcome = Outcome::default();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.paths.len() > 1 {
-            eprintln!("error: `-` (stdin) cannot be combined with other paths");
+            say!("error: `-` (stdin) cannot be combined with other paths");
             return ExitCode::from(EXIT_USAGE);
         }
         stdin(args.check, color, &mut outcome);
@@ -50,7 +55,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
         let loader = match Loader::for_paths(DiskFs, &paths) {
             Ok(loader) => loader,
             Err(error) => {
-                eprintln!("error: {error}");
+                say!("error: {error}");
                 return ExitCode::from(EXIT_USAGE);
             }
         };
@@ -60,13 +65,13 @@ pub fn run(args: FmtArgs) -> ExitCode {
                 Ok((FileKind::Dir, _)) => match loader.walk(path) {
                     Ok(found) => targets.extend(found.into_iter().map(|(path, _)| path)),
                     Err(error) => {
-                        eprintln!("error: {error}");
+                        say!("error: {error}");
                         return ExitCode::from(EXIT_USAGE);
                     }
                 },
                 Ok(_) => targets.push(path.clone()),
                 Err(error) => {
-                    eprintln!("error: cannot read `{}`: {}", path.display(), io_reason(&error));
+                    say!("error: cannot read `{}`: {}", path.display(), io_reason(&error));
                     return ExitCode::from(EXIT_USAGE);
                 }
             }
@@ -89,7 +94,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
 fn stdin(check: bool, color: bool, outcome: &mut Outcome) {
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("error: cannot read stdin: {error}");
+        say!("error: cannot read stdin: {error}");
         outcome.io_error = true;
         return;
     }
@@ -97,18 +102,12 @@ fn stdin(check: bool, color: bool, outcome: &mut Outcome) {
     let Some(formatted) = format("<stdin>", &text, color, outcome) else { return };
     if check {
         if formatted != text {
-            println!("<stdin>");
+            print_line!("<stdin>");
             outcome.failed = true;
         }
         return;
     }
-    let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(formatted.as_bytes()).and_then(|()| stdout.flush())
-        && error.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error: cannot write stdout: {error}");
-        outcome.io_error = true;
-    }
+    out::write(Stream::Stdout, formatted.as_bytes());
 }
 
 fn file(loader: &Loader<DiskFs>, path: &Path, check: bool, color: bool, outcome: &mut Outcome) {
@@ -116,12 +115,12 @@ fn file(loader: &Loader<DiskFs>, path: &Path, check: bool, color: bool, outcome:
     let bytes = match loader.read(path) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            eprintln!("error: cannot read `{shown}`: no such file or directory");
+            say!("error: cannot read `{shown}`: no such file or directory");
             outcome.io_error = true;
             return;
         }
         Err(refusal) => {
-            eprintln!("error: `{shown}` is not read: {refusal}");
+            say!("error: `{shown}` is not read: {refusal}");
             outcome.io_error = true;
             return;
         }
@@ -132,12 +131,54 @@ fn file(loader: &Loader<DiskFs>, path: &Path, check: bool, color: bool, outcome:
         return;
     }
     if check {
-        println!("{shown}");
+        print_line!("{shown}");
         outcome.failed = true;
-    } else if let Err(error) = std::fs::write(path, formatted) {
-        eprintln!("error: cannot write `{shown}`: {}", io_reason(&error));
+    } else if let Err(error) = write_atomically(path, formatted.as_bytes()) {
+        say!("error: cannot write `{shown}`: {}; it is left as it was", io_reason(&error));
         outcome.io_error = true;
     }
+}
+
+/// Replaces the file at `path` (a link: the file it leads to) by `bytes`: a temporary file in
+/// the same directory with the original's permissions, written, synced, then renamed over the
+/// original. On any failure the temporary file is removed and the original is untouched.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let real = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&real)?.permissions();
+    // A file we may not write stays so, as with a write in place: the rename alone would need
+    // only the directory's permission. Opening it for writing changes nothing.
+    drop(std::fs::OpenOptions::new().write(true).open(&real)?);
+    let dir = real.parent().unwrap_or(Path::new("."));
+    let name = real.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let (temp, mut file) = loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}-{n}.skiff-fmt.tmp", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => continue,
+            Err(error) => return Err(error),
+        }
+    };
+    let fill = || -> std::io::Result<()> {
+        file.set_permissions(permissions)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    };
+    let written = fill().and_then(|()| {
+        drop(file);
+        std::fs::rename(&temp, &real)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+        return written;
+    }
+    // The rename itself reaches the disk with the directory (best effort: not every system
+    // can sync a directory).
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 fn utf8(shown: &str, bytes: Vec<u8>, outcome: &mut Outcome) -> Option<String> {
@@ -145,7 +186,7 @@ fn utf8(shown: &str, bytes: Vec<u8>, outcome: &mut Outcome) -> Option<String> {
         Ok(text) => Some(text),
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
-            eprintln!("error[invalid-utf8]: {shown}: not valid UTF-8 (first bad byte at offset {at}); not formatted");
+            say!("error[invalid-utf8]: {shown}: not valid UTF-8 (first bad byte at offset {at}); not formatted");
             outcome.failed = true;
             None
         }
@@ -157,17 +198,27 @@ fn format(shown: &str, text: &str, color: bool, outcome: &mut Outcome) -> Option
     match skiff_fmt::format(text) {
         Ok(formatted) => Some(formatted),
         Err(FormatError::Syntax(errors)) => {
-            let mut stderr = std::io::stderr().lock();
-            for error in &errors {
-                let _ = report::write_one(&mut stderr, shown, text, error, color);
+            if !out::is_closed(Stream::Stderr) {
+                let (index, mut columns) = (skiff_syntax::LineIndex::new(text), crate::quote::Columns::new(text));
+                let mut w = out::writer(Stream::Stderr);
+                let written = errors.iter().take(report::MAX_SHOWN_PER_FILE).try_for_each(|error| {
+                    let at = columns.line_col(error.span.start);
+                    report::write_one(&mut w, shown, text, &index, at, error, color)
+                });
+                out::check(Stream::Stderr, written.and_then(|()| w.flush()));
             }
             let n = errors.len();
-            let _ = writeln!(stderr, "{shown}: {n} syntax error{}: not formatted", if n == 1 { "" } else { "s" });
+            let only = if n > report::MAX_SHOWN_PER_FILE {
+                format!(", {} shown", report::MAX_SHOWN_PER_FILE)
+            } else {
+                String::new()
+            };
+            say!("{shown}: {n} syntax error{}{only}: not formatted", if n == 1 { "" } else { "s" });
             outcome.failed = true;
             None
         }
         Err(error @ FormatError::Internal(_)) => {
-            eprintln!("error: {shown}: {error} (please report it)");
+            say!("error: {shown}: {error} (please report it)");
             outcome.failed = true;
             None
         }

@@ -41,7 +41,7 @@ pub fn run(args: InitArgs) -> ExitCode {
             crate::print_out(report.as_bytes())
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::out::say!("error: {error}");
             ExitCode::from(EXIT_USAGE)
         }
     }

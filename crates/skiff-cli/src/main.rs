@@ -8,7 +8,9 @@ mod build;
 mod files;
 mod fmt;
 mod init;
+mod out;
 mod patch;
+mod quote;
 mod report;
 mod sarif;
 
@@ -115,7 +117,28 @@ const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     no_huge_pages();
-    let cli = Cli::parse();
+    no_file_size_signal();
+    // As `Cli::parse()`, but the help, the version and usage errors are written through `out`
+    // (clap's own printing ignores write errors: `skiff --help >/dev/full` would exit 0).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            use std::io::IsTerminal;
+            let (stream, terminal) = if error.use_stderr() {
+                (out::Stream::Stderr, std::io::stderr().is_terminal())
+            } else {
+                (out::Stream::Stdout, std::io::stdout().is_terminal())
+            };
+            let styled = error.render();
+            let text = if terminal { styled.ansi().to_string() } else { styled.to_string() };
+            out::write(stream, text.as_bytes());
+            return out::exit(ExitCode::from(error.exit_code().clamp(0, 255) as u8));
+        }
+    };
+    out::exit(run(cli))
+}
+
+fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check { paths, output } => check(paths, output),
         Command::Build { args } => build::run_build(args),
@@ -134,7 +157,7 @@ fn main() -> ExitCode {
             match clap_mangen::Man::new(Cli::command()).render(&mut page) {
                 Ok(()) => print_out(&page),
                 Err(error) => {
-                    eprintln!("error: cannot make the manual page: {error}");
+                    out::say!("error: cannot make the manual page: {error}");
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -142,26 +165,17 @@ fn main() -> ExitCode {
         Command::Schema => match serde_json::to_string_pretty(&skiff_sema::config_json_schema()) {
             Ok(text) => print_out(format!("{text}\n").as_bytes()),
             Err(error) => {
-                eprintln!("error: cannot print the schema: {error}");
+                out::say!("error: cannot print the schema: {error}");
                 ExitCode::from(EXIT_USAGE)
             }
         },
     }
 }
 
-/// Writes a generated text to stdout; a reader that stopped early (`| head`) is not an error,
-/// any other write error is (exit 2), never a panic.
+/// Writes a generated text to stdout (a write error settles the status in `out::exit`).
 fn print_out(bytes: &[u8]) -> ExitCode {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: cannot write to stdout: {error}");
-            ExitCode::from(EXIT_USAGE)
-        }
-    }
+    out::write(out::Stream::Stdout, bytes);
+    ExitCode::SUCCESS
 }
 
 /// Transparent huge pages off for this process. mimalloc asks the kernel for them, and on a
@@ -177,29 +191,34 @@ fn no_huge_pages() {
     }
 }
 
+/// SIGXFSZ ignored, as Rust ignores SIGPIPE: past a file-size limit (`ulimit -f`) a write then
+/// fails with `EFBIG`, which `fmt` and `build -o` report and clean up after (`fmt` removes its
+/// temporary file, the original stays whole), instead of the process being killed mid-write.
+fn no_file_size_signal() {
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler; nothing else in the
+    // process depends on SIGXFSZ.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn check(paths: Vec<PathBuf>, output: OutputArgs) -> ExitCode {
     let loaded = match files::load(&paths) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprintln!("error: {error}");
+            out::say!("error: {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let mut diagnostics = loaded.workspace.diagnostics();
     diagnostics.extend(loaded.unreadable_diagnostics());
-    let summary =
-        report::render(&loaded, &diagnostics, output.message_format, output.color, &mut std::io::stdout().lock());
+    // The status is the input's even when the report cannot be written in full (`out`).
+    let summary = report::summarize(&diagnostics);
+    report::render(&loaded, &diagnostics, output.message_format, output.color, out::Stream::Stdout);
     // As `skiff build` does: the process ends, the system frees the database at once.
     std::mem::forget(loaded);
-    let summary = match summary {
-        Ok(summary) => summary,
-        // A reader that stopped early (`skiff check | head`) is not an error of ours.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: cannot write diagnostics: {error}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
     let deny_warnings = output.deny.contains(&Deny::Warnings);
     if summary.errors > 0 || deny_warnings && summary.warnings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -18,7 +18,7 @@
 //! not a pod, or a patch the merge refuses: the message names the file and the line and column
 //! or the JSON path); 2 usage or IO.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -68,7 +68,7 @@ pub fn run(args: PatchArgs) -> ExitCode {
     match patch(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            crate::out::say!("error: {}", failure.message);
             ExitCode::from(failure.code)
         }
     }
@@ -124,13 +124,9 @@ fn patch(args: &PatchArgs) -> Result<(), Failure> {
         }
         Format::Yaml => skiff_k8s::yaml::to_yaml(&json).map_err(usage_error)?,
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // A reader that stopped early (`skiff patch ... | head`) is not an error of ours.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(usage_error(format!("cannot write the result: {error}"))),
-    }
+    // A write error settles the status in `out::exit`.
+    crate::out::write(crate::out::Stream::Stdout, text.as_bytes());
+    Ok(())
 }
 
 fn is_stdin(path: &Path) -> bool {

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::quote::{Columns, escape_text};
 use serde_json::{Value, json};
 use skiff_sema::lints::{LINTS, Level};
 use skiff_sema::{FileDiagnostic, Severity, Span, project_config};
-use skiff_syntax::LineIndex;
 
 use crate::files::Loaded;
 use crate::report::Summary;
@@ -153,9 +153,9 @@ fn percent_encode(path: &str) -> String {
 
 /// The region of `span` in a file: 1-based lines and columns (in code points, the run's
 /// `columnKind`), the end exclusive.
-fn region(index: &LineIndex, text: &str, span: Span) -> Value {
-    let (line, column) = index.line_col_chars(text, span.start);
-    let (end_line, end_column) = index.line_col_chars(text, span.end);
+fn region(index: &mut Columns<'_>, span: Span) -> Value {
+    let (line, column) = index.line_col(span.start);
+    let (end_line, end_column) = index.line_col(span.end);
     json!({ "startLine": line + 1, "startColumn": column + 1, "endLine": end_line + 1, "endColumn": end_column + 1 })
 }
 
@@ -195,16 +195,16 @@ pub fn sarif(
             })
         })
         .collect();
-    let mut indexes: BTreeMap<&str, LineIndex> = BTreeMap::new();
+    let mut indexes: BTreeMap<&str, Columns<'_>> = BTreeMap::new();
     let mut results = Vec::new();
     for item in diagnostics {
         let d = &item.diagnostic;
         let text = loaded.text(&item.path);
-        let index = indexes.entry(&item.path).or_insert_with(|| LineIndex::new(text));
-        let location = |span: Span| {
+        let index = indexes.entry(&item.path).or_insert_with(|| Columns::new(text));
+        let mut location = |span: Span| {
             json!({ "physicalLocation": {
                 "artifactLocation": { "uri": percent_encode(&item.path), "uriBaseId": "%SRCROOT%" },
-                "region": region(index, text, span),
+                "region": region(index, span),
             }})
         };
         let mut message = sentence(&d.message);
@@ -237,7 +237,7 @@ pub fn sarif(
             let replacements: Vec<Value> = fix
                 .edits
                 .iter()
-                .map(|edit| json!({ "deletedRegion": region(index, text, edit.span), "insertedContent": { "text": edit.text } }))
+                .map(|edit| json!({ "deletedRegion": region(index, edit.span), "insertedContent": { "text": edit.text } }))
                 .collect();
             result["fixes"] = json!([{
                 "description": { "text": sentence(&fix.message) },
@@ -275,13 +275,13 @@ pub fn sarif(
 /// runner shows as an annotation on the line. Paths as the user named them: run from the
 /// repository's root, they are the repository's paths.
 pub fn github(loaded: &Loaded, diagnostics: &[FileDiagnostic], out: &mut impl Write) -> std::io::Result<Summary> {
-    let mut indexes: BTreeMap<&str, LineIndex> = BTreeMap::new();
+    let mut indexes: BTreeMap<&str, Columns<'_>> = BTreeMap::new();
     for item in diagnostics {
         let d = &item.diagnostic;
         let text = loaded.text(&item.path);
-        let index = indexes.entry(&item.path).or_insert_with(|| LineIndex::new(text));
-        let (line, column) = index.line_col_chars(text, d.span.start);
-        let (end_line, end_column) = index.line_col_chars(text, d.span.end);
+        let index = indexes.entry(&item.path).or_insert_with(|| Columns::new(text));
+        let (line, column) = index.line_col(d.span.start);
+        let (end_line, end_column) = index.line_col(d.span.end);
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -293,13 +293,14 @@ pub fn github(loaded: &Loaded, diagnostics: &[FileDiagnostic], out: &mut impl Wr
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(loaded.display_path(&item.path)),
+            escape_property(&escape_text(loaded.display_path(&item.path))),
             line + 1,
             column + 1,
             end_line + 1,
             end_column + 1,
             escape_property(d.code),
-            escape_data(&message),
+            // The runner's log shows ANSI sequences: the source's own are escaped.
+            escape_data(&escape_text(&message)),
         )?;
     }
     Ok(crate::report::summarize(diagnostics))

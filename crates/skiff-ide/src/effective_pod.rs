@@ -12,7 +12,7 @@ use skiff_sema::explain::{
     node_by_name, node_name, render_plain,
 };
 use skiff_sema::items::item_offset;
-use skiff_sema::{Db, compile, parse};
+use skiff_sema::{Db, parse};
 use skiff_syntax::Span;
 use skiff_syntax::ast::ItemKind;
 
@@ -56,7 +56,7 @@ pub(crate) fn named(db: &dyn Db, name: &str) -> Option<EffectivePod> {
 
 fn effective_pod(db: &dyn Db, node: NodeId<'_>) -> Option<EffectivePod> {
     let explained = explain_node(db, node)?;
-    let binding = *compile::bindings(db, node.workflow).get(node.binding as usize)?;
+    let binding = skiff_sema::pod::workflow_binding(db, node.workflow, node.binding)?;
     let start = item_offset(db, node.workflow);
     let span = Span::new(start + binding.span.start, start + binding.span.end);
     let errors: Vec<String> = explained.errors().iter().map(|e| e.message.clone()).collect();

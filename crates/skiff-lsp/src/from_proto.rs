@@ -69,4 +69,16 @@ mod tests {
         apply_change(&mut text, &change);
         assert_eq!(text, "name: \"𝔊bc\"\n");
     }
+
+    #[test]
+    fn incremental_changes_count_a_lone_carriage_return_as_a_line_end() {
+        let mut text = "a\rbb\r\ncc".to_string();
+        let change = lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range { start: pos(1, 1), end: pos(2, 1) }),
+            range_length: None,
+            text: "X".into(),
+        };
+        apply_change(&mut text, &change);
+        assert_eq!(text, "a\rbXc");
+    }
 }

@@ -8,7 +8,7 @@ use crate::{ext, from_proto, to_proto};
 use skiff_ide::{self as ide, Cancellable};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -28,10 +28,18 @@ pub struct Backend {
     tasks: Mutex<mpsc::Sender<Task>>,
     /// Whether the client can register file watchers for us.
     watch: Mutex<bool>,
+    /// Set by `shutdown`: the exit status is 0 only then.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl Backend {
+    #[cfg(test)]
     pub fn new(client: Client) -> Self {
+        Self::with_shutdown_flag(client, Arc::default())
+    }
+
+    /// A backend that sets `shut_down` when the client asks for `shutdown`.
+    pub fn with_shutdown_flag(client: Client, shut_down: Arc<AtomicBool>) -> Self {
         let generation = Arc::new(AtomicU64::new(0));
         let publisher = client.clone();
         let latest = generation.clone();
@@ -42,7 +50,7 @@ impl Backend {
             handle.spawn(publish_diagnostics(client, snapshot, generation, latest));
         });
         let tasks = Writer::spawn(generation, on_change);
-        Backend { client, tasks: Mutex::new(tasks), watch: Mutex::new(false) }
+        Backend { client, tasks: Mutex::new(tasks), watch: Mutex::new(false), shut_down }
     }
 
     /// Hands a task to the writer. Never awaits: called first thing in each notification, so
@@ -50,7 +58,7 @@ impl Backend {
     fn send(&self, task: Task) {
         let tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         if tasks.send(task).is_err() {
-            eprintln!("skiff lsp: the writer thread is gone");
+            log!("skiff lsp: the writer thread is gone");
         }
     }
 
@@ -83,7 +91,7 @@ impl Backend {
                 Ok(Ok(Ok(answer))) => return Ok(answer),
                 Ok(Ok(Err(_cancelled))) => continue,
                 Ok(Err(message)) => {
-                    eprintln!("skiff lsp: a request failed: {message}");
+                    log!("skiff lsp: a request failed: {message}");
                     return Err(Error { code: ErrorCode::InternalError, message: message.into(), data: None });
                 }
                 Err(error) => {
@@ -152,7 +160,7 @@ impl Backend {
         let registered =
             tokio::time::timeout(Duration::from_secs(5), self.client.register_capability(vec![registration])).await;
         if !matches!(registered, Ok(Ok(()))) {
-            eprintln!(
+            log!(
                 "skiff lsp: the client did not accept file watchers; files changed outside the editor are read when opened"
             );
         }
@@ -300,6 +308,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -141,7 +141,7 @@ impl Writer {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(task)));
                 match outcome {
                     Ok(changed) => dirty |= changed,
-                    Err(_) => eprintln!("skiff lsp: a change could not be applied (a bug); continuing"),
+                    Err(_) => log!("skiff lsp: a change could not be applied (a bug); continuing"),
                 }
                 next = rx.try_recv().ok();
             }
@@ -170,12 +170,12 @@ impl Writer {
                         Ok(loader) => {
                             let mut report = LoadReport::default();
                             for problem in loader.load_folder(self.host.workspace_mut(), &mut report) {
-                                eprintln!("skiff lsp: {problem}");
+                                log!("skiff lsp: {problem}");
                             }
                             self.loader = Some(loader);
                             self.register(report);
                         }
-                        Err(error) => eprintln!("skiff lsp: cannot read the workspace `{}`: {error}", root.display()),
+                        Err(error) => log!("skiff lsp: cannot read the workspace `{}`: {error}", root.display()),
                     }
                 }
                 true

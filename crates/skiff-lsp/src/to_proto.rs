@@ -126,7 +126,7 @@ pub fn semantic_tokens(tokens: &[ide::SemanticToken], text: &str, index: &LineIn
     for token in tokens {
         let (line, start) = index.line_col(token.span.start);
         let Some(covered) = text.get(token.span.range()) else { continue };
-        if covered.contains('\n') {
+        if covered.contains(['\n', '\r']) {
             continue;
         }
         let delta_line = line - prev_line;

@@ -251,7 +251,10 @@ fn compile_node(
     options: &BuildOptions,
 ) -> Result<CompiledPod, BuildError> {
     let workflow = selected[position];
-    let binding = bindings(db, workflow)[index as usize];
+    let Some(binding) = crate::pod::workflow_binding(db, workflow, index) else {
+        let workflow = workflow.name(db).to_string();
+        return Err(BuildError::BrokenNode { workflow, binding: String::new(), message: "no such node".into() });
+    };
     let broken = |message: String| BuildError::BrokenNode {
         workflow: workflow.name(db).to_string(),
         binding: binding.name.text.to_string(),
@@ -323,7 +326,7 @@ pub fn pod_templates(db: &dyn Db, options: &BuildOptions) -> Result<Vec<PodTempl
     for (template, name) in templates.into_iter().zip(names) {
         let broken = |message: String| BuildError::BrokenTemplate { template: template.name(db).to_string(), message };
         let mut tree = skiff_k8s::merge::Node::map(crate::pod::Origin::base());
-        for item in crate::pod::template_chain(db, template) {
+        for item in crate::extends::template_chain(db, template) {
             let Some(patch) = crate::pod::template_patch(db, *item) else {
                 return Err(broken(format!("`{}` could not be read", item.name(db))));
             };
@@ -422,7 +425,7 @@ pub fn node_args<'db>(
     task: ItemId<'db>,
 ) -> Vec<NodeArg> {
     let Some(ItemKind::Task(task_ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
-    let earlier: Vec<&SmolStr> = bindings(db, workflow).iter().take(index as usize).map(|b| &b.name.text).collect();
+    let numbers = crate::pod::binding_numbers(db, workflow);
     let mut out = Vec::new();
     for param in &task_ast.params {
         let argument = binding.call.args.iter().find(|a| a.name.text == param.name.text).map(|a| &a.value);
@@ -430,7 +433,7 @@ pub fn node_args<'db>(
         let source = match &value.kind {
             ValueKind::Ref(path) if path.segments.len() == 1 => {
                 let name = &path.segments[0].text;
-                if earlier.contains(&name) {
+                if numbers.get(name).is_some_and(|&number| number < index) {
                     ArgSource::Node(name.clone())
                 } else {
                     ArgSource::WorkflowParam(name.clone())

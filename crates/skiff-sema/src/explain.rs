@@ -162,7 +162,7 @@ pub fn node_at<'db>(db: &'db dyn Db, file: SourceFile, offset: u32) -> Option<No
 
 /// The node's name as `skiff explain` takes it: `workflow.binding`.
 pub fn node_name(db: &dyn Db, node: NodeId<'_>) -> String {
-    let binding = bindings(db, node.workflow).get(node.binding as usize).map(|b| b.name.text.to_string());
+    let binding = crate::pod::workflow_binding(db, node.workflow, node.binding).map(|b| b.name.text.to_string());
     format!("{}.{}", node.workflow.name(db), binding.unwrap_or_default())
 }
 

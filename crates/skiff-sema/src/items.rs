@@ -191,12 +191,19 @@ pub fn file_items<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ItemId<'db>> {
 impl<'db> ItemId<'db> {
     /// This item's summary in its file's item tree.
     pub fn summary(self, db: &'db dyn Db) -> Option<&'db ItemSummary> {
-        let name = self.name(db);
-        item_tree(db, self.file(db))
-            .items
-            .iter()
-            .find(|s| s.tag == self.tag(db) && &s.name == name && s.ordinal == self.ordinal(db))
+        item_tree(db, self.file(db)).items.get(item_position(db, self)?)
     }
+}
+
+/// Where each item is in its file's [`file_items`] (and item tree), so that finding an item's
+/// summary or offset is a lookup, not a scan of the file: a file of n items would take n² steps.
+#[salsa::tracked(returns(ref))]
+fn item_positions<'db>(db: &'db dyn Db, file: SourceFile) -> FxHashMap<ItemId<'db>, u32> {
+    file_items(db, file).iter().enumerate().map(|(i, item)| (*item, i as u32)).collect()
+}
+
+fn item_position<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<usize> {
+    item_positions(db, item.file(db)).get(&item).map(|&i| i as usize)
 }
 
 /// The chunk of each item, by identity. Re-runs after every edit to the file (it is cheap, and
@@ -231,10 +238,5 @@ pub fn item_offsets(db: &dyn Db, file: SourceFile) -> Vec<u32> {
 
 /// The absolute offset of an item in its file.
 pub fn item_offset<'db>(db: &'db dyn Db, item: ItemId<'db>) -> u32 {
-    let file = item.file(db);
-    file_items(db, file)
-        .iter()
-        .position(|i| *i == item)
-        .and_then(|at| item_offsets(db, file).get(at).copied())
-        .unwrap_or(0)
+    item_position(db, item).and_then(|at| item_offsets(db, item.file(db)).get(at).copied()).unwrap_or(0)
 }

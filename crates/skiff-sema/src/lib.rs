@@ -29,6 +29,7 @@ mod config;
 mod db;
 mod diagnostics;
 pub mod explain;
+pub mod extends;
 pub mod fixture;
 pub mod inputs;
 pub mod items;

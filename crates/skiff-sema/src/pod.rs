@@ -13,6 +13,7 @@
 //! query; a node's pod adds a few small overrides on top of it and is computed on demand, so
 //! that 50,000 nodes do not each hold a tree in the database.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 use skiff_k8s::BodyShape;
@@ -20,12 +21,13 @@ use skiff_k8s::documents::{PodDocument, pod_document};
 use skiff_k8s::merge::{self, Map, MergeError, Node, Shape, Value};
 use skiff_k8s::yaml::ByteRange;
 use skiff_syntax::Span;
-use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, TemplateBody, ValueKind};
+use skiff_syntax::ast::{self, Field, FieldOp, ItemKind, SmolStr, Stmt, TemplateBody, ValueKind};
 
 use crate::codes;
 use crate::config::{DefaultTemplate, project_config};
 use crate::db::{Db, SourceFile};
-use crate::items::{ItemId, ItemTag, Signature, file_items, item_ast};
+use crate::extends::template_chain;
+use crate::items::{ItemId, ItemTag, file_items, item_ast};
 use crate::resolve::{Resolution, resolve_import_path, resolve_path};
 use crate::task_fields::{self, DEFAULT_PRIMARY, TaskField};
 
@@ -163,26 +165,6 @@ pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
     }
 }
 
-/// The templates a template stands for, root of its `extends` chain first and itself last. A
-/// chain that loops or names something that is not a template stops there (both reported by
-/// the item checks).
-#[salsa::tracked(returns(ref))]
-pub fn template_chain<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Vec<ItemId<'db>> {
-    let mut chain = vec![template];
-    let mut current = template;
-    while let Some(Signature::Template { extends: Some(parent), .. }) = current.summary(db).map(|s| &s.signature) {
-        match resolve_path(db, current.file(db), parent) {
-            Resolution::Item(next) if next.tag(db) == ItemTag::Template && !chain.contains(&next) => {
-                chain.push(next);
-                current = next;
-            }
-            _ => break,
-        }
-    }
-    chain.reverse();
-    chain
-}
-
 /// The project default template's layers (its `extends` chain for a skiff template).
 #[salsa::tracked(returns(ref))]
 pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
@@ -299,10 +281,38 @@ fn template_ref<'db>(db: &'db dyn Db, owner: ItemId<'db>, value: &ast::Value) ->
     }
 }
 
+/// Where each `let` of a workflow is among its statements: a workflow's nodes are found by
+/// number, and counting `let`s for each would make a workflow of n calls cost n² steps.
+#[salsa::tracked(returns(ref))]
+fn let_statements<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> Vec<u32> {
+    let Some(ItemKind::Workflow(ast)) = item_ast(db, workflow).map(|item| &item.kind) else { return Vec::new() };
+    (0..ast.body.len() as u32).filter(|&i| matches!(ast.body[i as usize], Stmt::Let(_))).collect()
+}
+
+/// The `binding`-th `let` of a workflow (counted from 0).
+pub fn workflow_binding<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<&'db ast::Let> {
+    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
+    match ast.body.get(*let_statements(db, workflow).get(binding as usize)? as usize)? {
+        Stmt::Let(binding) => Some(binding),
+        _ => None,
+    }
+}
+
+/// The first `let` of each name in a workflow, by number.
+#[salsa::tracked(returns(ref))]
+pub fn binding_numbers<'db>(db: &'db dyn Db, workflow: ItemId<'db>) -> FxHashMap<SmolStr, u32> {
+    let mut numbers = FxHashMap::default();
+    if let Some(ItemKind::Workflow(ast)) = item_ast(db, workflow).map(|item| &item.kind) {
+        for (number, binding) in ast.lets().enumerate() {
+            numbers.entry(binding.name.text.clone()).or_insert(number as u32);
+        }
+    }
+    numbers
+}
+
 /// The task a binding calls, and the binding itself (relative to the workflow).
 pub fn node_task<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Option<(ItemId<'db>, &'db ast::Let)> {
-    let ItemKind::Workflow(ast) = &item_ast(db, workflow)?.kind else { return None };
-    let binding_ast = ast.lets().nth(binding as usize)?;
+    let binding_ast = workflow_binding(db, workflow, binding)?;
     let segments: Vec<SmolStr> = binding_ast.call.callee.segments.iter().map(|s| s.text.clone()).collect();
     match resolve_path(db, workflow.file(db), &segments) {
         Resolution::Item(task) if task.tag(db) == ItemTag::Task => Some((task, binding_ast)),

@@ -98,8 +98,15 @@ pub fn resolve_path<'db>(db: &'db dyn Db, file: SourceFile, segments: &[SmolStr]
         Some(ScopeEntry::Import { target: None, .. }) => Resolution::BrokenImport,
         Some(ScopeEntry::Import { target: Some(target), .. }) => {
             let items = file_items(db, *target);
-            let found =
-                items.iter().find(|i| i.tag(db) != ItemTag::Import && i.ordinal(db) == 0 && i.name(db) == &segments[1]);
+            // The target's scope finds the name at once; a name its import aliases took first
+            // (reported there as a duplicate) is looked for among its items.
+            let found = match file_scope(db, *target).get(segments[1].as_str()) {
+                Some(ScopeEntry::Item(item)) => Some(item),
+                Some(ScopeEntry::Import { .. }) => items
+                    .iter()
+                    .find(|i| i.tag(db) != ItemTag::Import && i.ordinal(db) == 0 && i.name(db) == &segments[1]),
+                None => None,
+            };
             match found {
                 Some(item) if segments.len() == 2 => Resolution::Item(*item),
                 Some(_) => Resolution::TooLong { at: 2 },

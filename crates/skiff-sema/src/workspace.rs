@@ -1,9 +1,11 @@
 //! The set of files one command or one editor session works on.
 
+use crate::check::{check_item, pod_diagnostics};
 use crate::config::project_config;
 use crate::db::{Db, RootDatabase, SourceFile};
+use crate::db::{file_chunks, parse_chunk};
 use crate::diagnostics::{file_diagnostics, own_diagnostics};
-use crate::items::{Signature, item_tree};
+use crate::items::{Signature, file_items, item_tree};
 use crate::load::Refusal;
 use crate::resolve::resolve_import_path;
 use salsa::Setter;
@@ -154,14 +156,28 @@ impl Workspace {
             .collect();
         let files = self.files();
         let threads = threads_for(&self.db, files.iter().map(|(_, file)| *file));
-        // Every file's items first: checking a file reads the items of the files it imports, and
-        // a thread that needs an item tree another thread is building waits for it.
+        // The work is spread by item, not by file, so that one large file is checked on every
+        // core as many small ones are. Every chunk is parsed first, then every file's item tree
+        // is read off the parses (checking an item reads the items of the files it names, and a
+        // thread that needs an item tree another thread is building waits for it).
+        let chunks: Vec<(SourceFile, usize)> =
+            files.iter().flat_map(|(_, file)| (0..file_chunks(&self.db, *file).len()).map(|i| (*file, i))).collect();
+        parallel_map(&self.db, &chunks, threads, |db, (file, i)| {
+            parse_chunk(db, file_chunks(db, *file)[*i].0);
+        });
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             item_tree(db, *file);
         });
-        // Then every file's own diagnostics (merging the pods), before any file gathers the
-        // lints of every pod (a template's line is linted through the tasks that use it): else
-        // the first to gather would merge them all on one thread.
+        // Then every item's checks and merged pods, before any file gathers the lints of every
+        // pod (a template's line is linted through the tasks that use it): else the first file
+        // to gather would merge them all on one thread.
+        let items: Vec<(SourceFile, usize)> =
+            files.iter().flat_map(|(_, file)| (0..file_items(&self.db, *file).len()).map(|i| (*file, i))).collect();
+        parallel_map(&self.db, &items, threads, |db, (file, i)| {
+            let item = file_items(db, *file)[*i];
+            check_item(db, item);
+            pod_diagnostics(db, item);
+        });
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             own_diagnostics(db, *file);
         });

@@ -69,6 +69,24 @@ impl Server {
         self.stdin.flush().unwrap();
     }
 
+    /// Sends bytes as they are: broken frames, bodies that are not JSON.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Waits for the server to end by itself; its exit status.
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < TIMEOUT, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -151,15 +169,8 @@ impl Server {
     pub fn shut_down(&mut self) {
         self.result("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "exit status {status}");
-                break;
-            }
-            assert!(started.elapsed() < TIMEOUT, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let status = self.wait_exit();
+        assert!(status.success(), "exit status {status}");
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::{Checker, Sink};
 use crate::codes;
-use crate::items::{ItemId, ItemTag, Signature};
+use crate::extends::extends_cycles;
+use crate::items::{ItemId, ItemTag};
 use crate::load::refused_diagnostic;
-use crate::resolve::{ImportPathError, Resolution, resolve_import_path, resolve_path};
+use crate::resolve::{ImportPathError, resolve_import_path};
 use skiff_k8s::BodyShape;
 use skiff_syntax::Diagnostic;
 use skiff_syntax::ast::*;
@@ -13,12 +14,12 @@ use skiff_syntax::ast::*;
 impl<'db> Checker<'db> {
     pub(super) fn template(&self, template: &Template, sink: &mut Sink<'db>) {
         if let Some(extends) = &template.extends
-            && let Some(parent) = self.expect_item(extends, ItemTag::Template, sink)
-            && let Some(cycle) = self.extends_cycle(parent)
+            && self.expect_item(extends, ItemTag::Template, sink).is_some()
+            && let Some(cycle) = extends_cycles(self.db).reported_on(self.item)
         {
             sink.push(
                 Diagnostic::new(codes::EXTENDS_CYCLE, extends.span, "this `extends` chain comes back to this template")
-                    .with_help(format!("the chain: {}", cycle.join(" → "))),
+                    .with_help(format!("the chain: {}", self.describe_cycle(cycle))),
             );
         }
         match &template.body {
@@ -30,31 +31,21 @@ impl<'db> Checker<'db> {
         }
     }
 
-    /// Follows `extends` from `start`; the chain's names if it reaches this item again.
-    fn extends_cycle(&self, start: ItemId<'db>) -> Option<Vec<String>> {
-        let db = self.db;
-        let mut seen = vec![self.item];
-        let mut current = start;
-        for _ in 0..1000 {
-            if current == self.item {
-                let mut names: Vec<String> = seen.iter().map(|i| i.name(db).to_string()).collect();
-                names.push(self.item.name(db).to_string());
-                return Some(names);
-            }
-            if seen.contains(&current) {
-                return None; // a loop that does not include this item: reported on its members
-            }
-            seen.push(current);
-            let Some(Signature::Template { extends: Some(parent), .. }) = current.summary(db).map(|s| &s.signature)
-            else {
-                return None;
-            };
-            match resolve_path(db, current.file(db), parent) {
-                Resolution::Item(next) if next.tag(db) == ItemTag::Template => current = next,
-                _ => return None,
-            }
+    /// `a → b → c → a`, the middle left out past a few members: a cycle through thousands of
+    /// templates is reported once, in a line.
+    fn describe_cycle(&self, cycle: &[ItemId<'db>]) -> String {
+        const SHOWN: usize = 6;
+        let name = |t: &ItemId<'db>| t.name(self.db).to_string();
+        let mut names: Vec<String> = Vec::with_capacity(SHOWN + 3);
+        if cycle.len() <= SHOWN + 1 {
+            names.extend(cycle.iter().map(name));
+        } else {
+            names.extend(cycle[..SHOWN - 1].iter().map(name));
+            names.push(format!("… {} more …", cycle.len() - SHOWN));
+            names.push(name(&cycle[cycle.len() - 1]));
         }
-        None
+        names.push(name(&cycle[0]));
+        names.join(" → ")
     }
 
     fn data_file(&self, path: &StrLit, sink: &mut Sink<'db>) {
