@@ -6,6 +6,7 @@
 mod build;
 mod generate;
 mod lsp;
+mod merge;
 
 use std::time::Instant;
 
@@ -50,9 +51,14 @@ fn main() {
             args.iter().position(|a| a == "--skiff").and_then(|i| args.get(i + 1)).map(Into::into),
         ),
         Some("fmt") => fmt(number("--lines", 10_000), number("--runs", 20)),
+        Some("merge") => merge::run(
+            number("--entries", 20_000),
+            number("--runs", 5),
+            args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)).map(String::as_str),
+        ),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] [--one-file] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] [--one-file] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
+                "usage: skiff-bench generate DIR [--lines N] [--one-file] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] [--one-file] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | merge [--entries N] [--runs N] [--write DIR] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }

@@ -8,9 +8,15 @@
 //! `yes` are booleans, `0777` is octal) and written so that every YAML reader, 1.1 or 1.2,
 //! reads it back the same (`"on"`, `"0777"`, `"1e3"` stay quoted strings).
 //!
+//! Documents are read as kubectl reads them, strictly: a key written twice in one object is
+//! refused in JSON as in YAML (with its line and column); a patch may set only fields the
+//! schema has (the API server's strict field validation), and the document patched holds no
+//! directive (`$patch`, `$retainKeys`, ...: there it is no instruction, and a merge would copy
+//! it into the output).
+//!
 //! Exit codes: 0 done; 1 an input that cannot be patched (a document that does not parse, is
-//! not a pod, or a patch the merge refuses: the message names the file and the JSON path);
-//! 2 usage or IO.
+//! not a pod, or a patch the merge refuses: the message names the file and the line and column
+//! or the JSON path); 2 usage or IO.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,7 +25,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use serde_json::Value;
 use skiff_k8s::documents::{PodDocument, pod_document};
-use skiff_k8s::merge::{Node, Shape, apply_patch};
+use skiff_k8s::merge::{Node, Shape, apply_patch, find_directive, unknown_fields};
 
 #[derive(clap::Args)]
 pub struct PatchArgs {
@@ -76,10 +82,29 @@ fn patch(args: &PatchArgs) -> Result<(), Failure> {
     // The file index is each node's origin: 0 for the base, i for the i-th patch.
     let mut base = Node::from_json(&read_document(&args.base)?, 0u32);
     let shape = document_shape(&base).map_err(|why| input_error(format!("{}: {why}", display(&args.base))))?;
+    if let Some((at, _)) = find_directive(&base) {
+        return Err(input_error(format!(
+            "{}: at {at}: a patch directive in the document to patch; directives belong in patches (the API \
+             server refuses the field)",
+            display(&args.base)
+        )));
+    }
     base.drop_nulls();
     let mut patches = Vec::with_capacity(args.patches.len());
     for (i, path) in args.patches.iter().enumerate() {
-        patches.push(Node::from_json(&read_document(path)?, i as u32 + 1));
+        let patch = Node::from_json(&read_document(path)?, i as u32 + 1);
+        let unknown = unknown_fields(&patch, shape);
+        if let Some(first) = unknown.first() {
+            let more = match unknown.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Err(input_error(format!(
+                "{}: {first}{more}; the API server's strict field validation refuses unknown fields",
+                display(path)
+            )));
+        }
+        patches.push(patch);
     }
     let mut document = base;
     for patch in &patches {
@@ -130,9 +155,9 @@ fn read_document(path: &Path) -> Result<Value, Failure> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let is_json_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let value = if is_json_file {
-        serde_json::from_str(text).map_err(|e| input_error(format!("{name}: {e}")))?
+        skiff_k8s::yaml::read_json(text).map_err(|e| input_error(format!("{name}: {e}")))?
     } else if text.trim_start().starts_with('{')
-        && let Ok(value) = serde_json::from_str::<Value>(text)
+        && let Ok(value) = skiff_k8s::yaml::read_json(text)
     {
         value
     } else {

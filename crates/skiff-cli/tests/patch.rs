@@ -186,6 +186,18 @@ fn inputs_that_cannot_be_patched_exit_1() {
             ("binary.yaml", b"spec: \xff\xfe\n"),
             ("two.yaml", b"spec: {}\n---\nspec: {}\n"),
             ("bad.json", b"{\"spec\": }"),
+            ("twice.json", b"{\"spec\": {\"hostname\": \"a\",\n  \"hostname\": \"b\"}}"),
+            ("twice-braced.yaml", b"{\"spec\": {\"hostname\": \"a\", \"hostname\": \"b\"}}"),
+            ("twice.yaml", b"spec:\n  hostname: a\n  hostname: b\n"),
+            ("deep.yaml", format!("spec: {}1{}\n", "[".repeat(70), "]".repeat(70)).as_bytes()),
+            ("aliases.yaml", ALIAS_BOMB.as_bytes()),
+            ("directive-base.yaml", b"kind: Pod\nspec:\n  containers:\n  - {name: a, image: a, $patch: replace}\n"),
+            ("foo-base.json", br#"{"kind": "Pod", "metadata": {"$foo": 1}, "spec": {}}"#),
+            ("unknown-top.yaml", b"spce: {hostname: h}\n"),
+            (
+                "unknown-deep.yaml",
+                b"spec:\n  containers:\n  - name: primary\n    imagePullPolicyy: Always\n    envv: []\n",
+            ),
         ],
     );
     let cases = [
@@ -203,6 +215,39 @@ fn inputs_that_cannot_be_patched_exit_1() {
         (vec!["pod.yaml", "binary.yaml"], "binary.yaml: not UTF-8 text (first bad byte at offset 6)"),
         (vec!["pod.yaml", "two.yaml"], "two.yaml: "),
         (vec!["pod.yaml", "bad.json"], "bad.json: expected value at line 1 column 10"),
+        // Duplicate keys are refused in JSON as in YAML (kubectl's strict decoder), with the place.
+        (vec!["pod.yaml", "twice.json"], "twice.json: duplicate key `hostname` at line 2 column 12"),
+        (
+            vec!["pod.yaml", "twice-braced.yaml"],
+            "twice-braced.yaml: the key `hostname` is written twice in one mapping at line 1",
+        ),
+        (
+            vec!["pod.yaml", "twice.yaml"],
+            "twice.yaml: the key `hostname` is written twice in one mapping at line 3, column 3",
+        ),
+        (
+            vec!["pod.yaml", "deep.yaml"],
+            "deep.yaml: the document is too large or too complex to read: it nests deeper than 64 levels at line 1",
+        ),
+        (vec!["pod.yaml", "aliases.yaml"], "aliases.yaml: the document is too large or too complex to read"),
+        // Directives belong in patches; in the document patched they would reach the output.
+        (
+            vec!["directive-base.yaml", "pod.yaml"],
+            "directive-base.yaml: at $.spec.containers[0][\"$patch\"]: a patch directive in the document to patch",
+        ),
+        (
+            vec!["foo-base.json", "pod.yaml"],
+            "foo-base.json: at $.metadata[\"$foo\"]: a patch directive in the document to patch",
+        ),
+        // Strict field validation: an unknown field is refused, not merged into the Pod.
+        (
+            vec!["pod.yaml", "unknown-top.yaml"],
+            "unknown-top.yaml: at $.spce: unknown field `spce` in a Pod (did you mean `spec`?)",
+        ),
+        (
+            vec!["pod.yaml", "unknown-deep.yaml"],
+            "unknown-deep.yaml: at $.spec.containers[0].imagePullPolicyy: unknown field `imagePullPolicyy` in Container (did you mean `imagePullPolicy`?) (and 1 more)",
+        ),
     ];
     for (files, message) in cases {
         let mut args = vec!["patch"];
@@ -211,8 +256,23 @@ fn inputs_that_cannot_be_patched_exit_1() {
         assert_eq!(output.status.code(), Some(1), "{files:?}: {}", stderr(&output));
         assert!(stderr(&output).contains(message), "{files:?}: expected {message:?} in {}", stderr(&output));
         assert!(output.stdout.is_empty());
+        for internal in ["DuplicateKeyPolicy", "Options", "budget", "Depth {"] {
+            assert!(!stderr(&output).contains(internal), "{files:?}: the reader's internals in {}", stderr(&output));
+        }
     }
 }
+
+/// Aliases expanding to a billion nodes: the reader stops it, and says so in a user's words.
+const ALIAS_BOMB: &str = "a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+";
 
 #[test]
 fn io_and_usage_errors_exit_2() {

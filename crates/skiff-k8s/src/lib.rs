@@ -85,6 +85,9 @@ pub mod codes {
     pub const APPEND_TO_NON_LIST: &str = "append-to-non-list";
     /// A value used as a duration (skiff's `timeout`) that is not one.
     pub const INVALID_DURATION: &str = "invalid-duration";
+    /// An environment variable name the API server refuses: empty, with `=`, or not printable
+    /// ASCII.
+    pub const INVALID_ENV_NAME: &str = "invalid-env-name";
 
     /// Every code of this crate, for the test that `docs/diagnostics.md` documents them all.
     pub const ALL: &[&str] = &[
@@ -110,5 +113,6 @@ pub mod codes {
         INDEX_TYPE_MISMATCH,
         APPEND_TO_NON_LIST,
         INVALID_DURATION,
+        INVALID_ENV_NAME,
     ];
 }

@@ -1,6 +1,7 @@
-//! The rules Kubernetes has for values: quantities (and the suspicious ones), enum values, the
-//! range of `int32`, label keys and values, annotation keys, DNS names, durations, a toleration
-//! that is `Exists` with a value, and requests within limits.
+//! The rules Kubernetes has for values: quantities (never negative in a pod, and the suspicious
+//! ones), enum values, the range of `int32`, label keys and values, annotation keys, DNS names,
+//! environment variable names, durations, a toleration that is `Exists` with a value, and
+//! requests within limits.
 //!
 //! Each rule is written once, here, on plain values or on a merge tree ([`Node`]), and says what
 //! it found as a [`Finding`] tagged with an origin the caller chose. The semantic layer calls the
@@ -70,6 +71,22 @@ impl<O> Finding<O> {
 /// when the quantity is a map entry (`memory`), which decides whether it counts bytes.
 pub fn quantity<O>(text: &str, what: impl fmt::Display, resource: Option<&str>, at: O) -> Option<Finding<O>> {
     match parse_quantity(text) {
+        // Every quantity of a pod (resources, overhead, `sizeLimit`) must be at least zero: the
+        // API server's `ValidateNonnegativeQuantity`.
+        Ok(q) if q.compare(crate::Quantity::from_int(0)).is_lt() => {
+            let positive = text.trim_start_matches('-');
+            let finding = Finding::new(
+                codes::INVALID_QUANTITY,
+                at,
+                format!("invalid quantity `{text}` for {what}: a quantity in a pod cannot be negative"),
+            );
+            Some(match parse_quantity(positive) {
+                Ok(_) => finding
+                    .help(format!("did you mean `{positive}`? (the API server refuses a negative quantity)"))
+                    .fix(format!("use `{positive}`"), positive.to_owned()),
+                Err(_) => finding.help("the API server refuses a negative quantity"),
+            })
+        }
         Ok(_) => {
             let key = resource?;
             if !(key == "memory" || key == "ephemeral-storage" || key.starts_with("hugepages-")) {
@@ -170,6 +187,12 @@ pub fn string<O: Copy>(owner: TypeId, field: &str, text: &str, at: O) -> Vec<Fin
                 .help("write `[registry/]repository[:tag][@sha256:digest]`, as `ghcr.io/acme/train:1.4`"),
         );
     }
+    if field == "name"
+        && owner_name == "EnvVar"
+        && let Some(finding) = env_var_name(text, at)
+    {
+        findings.push(finding);
+    }
     if let Some(rule) = tables::name_rule(owner, field) {
         let (check, fixed, rule_name) = match rule {
             NameRule::Dns1123Label => {
@@ -193,6 +216,36 @@ pub fn string<O: Copy>(owner: TypeId, field: &str, text: &str, at: O) -> Vec<Fin
         }
     }
     findings
+}
+
+/// The name of an environment variable (`env`'s `name`), as the API server validates it since
+/// Kubernetes 1.34 (`RelaxedEnvironmentVariableValidation`, on by default from 1.32): not empty,
+/// printable ASCII only (a space included), and no `=`. The older rule, a C identifier with `-`
+/// and `.`, no longer applies.
+pub fn env_var_name<O>(name: &str, at: O) -> Option<Finding<O>> {
+    if name.is_empty() {
+        return Some(
+            Finding::new(codes::INVALID_ENV_NAME, at, "an environment variable name cannot be empty".to_owned())
+                .help("name the variable, as `DATA_DIR`"),
+        );
+    }
+    let bad = name.chars().find(|&c| !(' '..='~').contains(&c) || c == '=')?;
+    let why = match bad {
+        '=' => "`=` separates a name from its value".to_owned(),
+        c if c.is_ascii_control() => format!("the control character {}", c.escape_default()),
+        c => format!("`{c}` is not ASCII"),
+    };
+    let mut finding = Finding::new(
+        codes::INVALID_ENV_NAME,
+        at,
+        format!("invalid environment variable name `{}`: {why}", name.escape_debug()),
+    )
+    .help("an environment variable name holds printable ASCII characters other than `=`");
+    let fixed: String = name.chars().map(|c| if (' '..='~').contains(&c) && c != '=' { c } else { '_' }).collect();
+    if fixed.trim() == fixed {
+        finding = finding.fix(format!("use `{fixed}`"), fixed);
+    }
+    Some(finding)
 }
 
 /// A key of a string map with a rule (`labels`, `nodeSelector`, `annotations`).

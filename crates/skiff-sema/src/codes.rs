@@ -16,6 +16,9 @@ pub const DUPLICATE_PARAMETER: &str = "duplicate-parameter";
 pub const TYPE_MISMATCH: &str = "type-mismatch";
 pub const UNKNOWN_INPUT: &str = "unknown-input";
 pub const PLACEHOLDER_NOT_SUBSTITUTED: &str = "placeholder-not-substituted";
+/// An environment variable named `SKIFF_INPUT_...`, the prefix of the variables that pass
+/// parameters.
+pub const RESERVED_ENV_NAME: &str = "reserved-env-name";
 pub const INVALID_SKIFF_FIELD: &str = "invalid-skiff-field";
 pub const DUPLICATE_BINDING: &str = "duplicate-binding";
 pub const UNKNOWN_ARGUMENT: &str = "unknown-argument";
@@ -54,6 +57,7 @@ pub const ALL: &[&str] = &[
     TYPE_MISMATCH,
     UNKNOWN_INPUT,
     PLACEHOLDER_NOT_SUBSTITUTED,
+    RESERVED_ENV_NAME,
     INVALID_SKIFF_FIELD,
     DUPLICATE_BINDING,
     UNKNOWN_ARGUMENT,

@@ -524,9 +524,13 @@ fn literal_json(value: &ast::Value) -> Option<Json> {
     })
 }
 
+/// The prefix of the variables that pass parameters: reserved, no layer may set one
+/// (`reserved-env-name`).
+pub const INPUT_ENV_PREFIX: &str = "SKIFF_INPUT_";
+
 /// `SKIFF_INPUT_EPOCHS` for `epochs`.
 pub fn input_env_name(param: &str) -> String {
-    format!("SKIFF_INPUT_{}", param.to_ascii_uppercase())
+    format!("{INPUT_ENV_PREFIX}{}", param.to_ascii_uppercase())
 }
 
 /// The node's Pod: its effective pod read as a typed template (no JSON in between), then

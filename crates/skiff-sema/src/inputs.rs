@@ -181,13 +181,12 @@ pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &No
                     format!("`{{{{{}}}}}` names no parameter of task `{}`", placeholder.inner, ast.name.text),
                     PLACEHOLDER_HELP,
                 ),
-                (false, true, _) | (false, _, true) => error(
+                // Misspelled ones too (`{{input.x}}`): nothing substitutes them here either.
+                (false, _, _) => error(
                     codes::PLACEHOLDER_NOT_SUBSTITUTED,
                     format!("`{{{{{}}}}}` is not substituted in `{}`", placeholder.inner, path.join(".")),
                     "placeholders are substituted in `command`, `args` and `env` values",
                 ),
-                // Other braces (a Go or Helm template) are text.
-                (false, false, false) => continue,
             };
             if !errors.contains(&error) {
                 errors.push(error);

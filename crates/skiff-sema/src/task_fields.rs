@@ -9,7 +9,7 @@
 //! this module; none of them names a field by its text.
 
 use skiff_k8s::merge::{Node, Value as TreeValue};
-use skiff_syntax::ast::{Block, Field, FieldOp, Path, SmolStr, ValueKind};
+use skiff_syntax::ast::{Block, Field, FieldOp, Path, SmolStr, Value, ValueKind};
 use skiff_syntax::{Diagnostic, Fix, Span};
 
 use crate::codes;
@@ -161,7 +161,9 @@ impl TaskField {
                 "`retries` is a whole number from 0 to 100",
             )),
             (TaskField::Timeout, _) => {
-                crate::body::check_duration(value, out);
+                if let Some(duration) = crate::body::check_duration(value, out) {
+                    out.extend(timeout_out_of_range(duration, value));
+                }
             }
         }
         None
@@ -228,12 +230,47 @@ pub(crate) fn apply<'db>(pod: &mut EffectivePod<'db>, field: &Field, at: &mut im
         (Some(TaskField::Retries), ValueKind::Int(n)) => pod.retries = Some((*n, at(value.span))),
         (Some(TaskField::Timeout), _) => {
             let mut ignored = Vec::new();
-            if let Some(duration) = crate::body::check_duration(value, &mut ignored) {
+            if let Some(duration) = crate::body::check_duration(value, &mut ignored)
+                && timeout_out_of_range(duration, value).is_none()
+            {
                 pod.timeout = Some((duration.seconds_ceil(), at(value.span)));
             }
         }
         _ => {}
     }
+}
+
+/// A `timeout` that `activeDeadlineSeconds` cannot hold: the API server takes a whole number of
+/// seconds from 1 up, so a negative or zero timeout would be refused, and one under a second
+/// would silently become a whole second.
+fn timeout_out_of_range(duration: skiff_k8s::Duration, value: &Value) -> Option<Diagnostic> {
+    const SECOND: i64 = 1_000_000_000;
+    let text = match &value.kind {
+        ValueKind::Unit(text) | ValueKind::Str(text) => text.as_str(),
+        _ => return None,
+    };
+    let written = |text: &str| match &value.kind {
+        ValueKind::Str(_) => skiff_syntax::literal::quote(text),
+        _ => text.to_owned(),
+    };
+    let nanos = duration.nanos();
+    if nanos >= SECOND {
+        return None;
+    }
+    let diagnostic = |message: String| Diagnostic::new(codes::INVALID_SKIFF_FIELD, value.span, message);
+    Some(if nanos < 0 {
+        let positive = text.trim_start_matches('-');
+        diagnostic(format!("`timeout` must be positive; `{text}` is negative"))
+            .with_help("it becomes `activeDeadlineSeconds`, which the API server takes from 1 second up")
+            .with_fix(Fix::replace(format!("use `{positive}`"), value.span, written(positive)))
+    } else if nanos == 0 {
+        diagnostic(format!("`timeout` must be at least 1s; `{text}` is zero"))
+            .with_help("it becomes `activeDeadlineSeconds`, which the API server takes from 1 second up; remove `timeout` for no deadline")
+    } else {
+        diagnostic(format!("`timeout` must be at least 1s; `{text}` is under a second"))
+            .with_help("it becomes `activeDeadlineSeconds`, a whole number of seconds: this would be 1 second")
+            .with_fix(Fix::replace("use `1s`", value.span, written("1s")))
+    })
 }
 
 /// What the compiler makes of `retries` and `timeout`: the annotation [`RETRIES_ANNOTATION`] and

@@ -20,7 +20,12 @@
 //!
 //! Which lists are keyed comes from the schema position ([`Shape`]), walked alongside the tree.
 //! A merged tree becomes a typed value (a `k8s_openapi` `Pod`) with [`decode`]; what a layer
-//! changed in the tree below it is [`diff`].
+//! changed in the tree below it is [`diff`]. What strict field validation refuses before a
+//! merge could hide it (an unknown field in a patch, a directive in the document patched) is
+//! [`unknown_fields`] and [`find_directive`].
+//!
+//! Lists are merged in time linear in their length (n log n where elements are ordered): the
+//! elements are found by merge key through hash indexes, never by searching the list.
 //!
 //! Errors ([`MergeError`]) name the JSON path in the patch and the origin of the node at fault;
 //! no input panics.
@@ -28,8 +33,10 @@
 mod decode;
 mod diff;
 mod error;
+mod index;
 mod shape;
 mod strategic;
+mod strict;
 mod value;
 
 #[cfg(test)]
@@ -39,6 +46,7 @@ pub use decode::{DecodeError, decode};
 pub use diff::{Change, ChangeKind, diff};
 pub use error::{JsonPath, MergeError, MergeErrorKind, Segment};
 pub use shape::{ListStrategy, Shape};
+pub use strict::{UnknownField, find_directive, unknown_fields};
 pub use value::{Map, Node, PathPart, Value};
 
 use error::At;

@@ -8,9 +8,11 @@
 //! the same rules as everything else: nulls are dropped and directives are applied (or
 //! rejected) wherever they are. See `docs/merge.md` for where that shows.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::SmolStr;
 
 use super::error::{At, MergeError, MergeErrorKind as K};
+use super::index::{Elements, Positions, ScalarKey, ScalarSet, key_of};
 use super::shape::{ListStrategy, Shape};
 use super::value::{Map, Node, Value};
 
@@ -84,53 +86,12 @@ fn merge_key<'a, O: Copy>(element: &'a Map<O>, key: &'static str, at: &At, origi
     }
 }
 
-/// The merge key of an element already merged or below, if it has a usable one. With `key`
-/// `None` (a set of scalars) the element is its own key.
-fn key_of<'a, O>(node: &'a Node<O>, key: Option<&str>) -> Option<&'a Value<O>> {
-    let value = match key {
-        Some(key) => &node.as_map()?.get(key)?.value,
-        None => &node.value,
-    };
-    value.is_scalar().then_some(value)
-}
-
-/// Whether two elements of a keyed list are the same element for the API server: the same merge
-/// key and the same identity fields ([`crate::tables::identity_fields`]).
-fn same_element<O>(a: &Node<O>, b: &Node<O>, key: &str) -> bool {
-    let same_key = matches!((key_of(a, Some(key)), key_of(b, Some(key))), (Some(x), Some(y)) if x.scalar_eq(y));
-    same_key
-        && crate::tables::identity_fields(key)
-            .iter()
-            .all(|(field, default)| identity(a, field).unwrap_or(default) == identity(b, field).unwrap_or(default))
-}
-
-/// An identity field (`protocol`) as an element states it.
-fn identity<'n, O>(element: &'n Node<O>, field: &str) -> Option<&'n str> {
-    element.as_map()?.get(field)?.as_str()
-}
-
-/// Whether the patch element `item` (merge key `k`) patches the element `base` below: the same
-/// merge key, as in Go, and no identity field ([`crate::tables::identity_fields`]) that `item`
-/// states differently. So `{containerPort: 53, protocol: "TCP"}` patches `53/TCP`, not `53/UDP`
-/// (Go would turn the UDP port into a TCP one and lose it), while `{containerPort: 53}` patches
-/// the first port `53`, as in Go.
-fn patches_element<O>(base: &Node<O>, item: &Node<O>, key: &str, k: &Value<O>) -> bool {
-    key_of(base, Some(key)).is_some_and(|bk| bk.scalar_eq(k))
-        && crate::tables::identity_fields(key).iter().all(|(field, default)| {
-            identity(item, field).is_none_or(|wanted| identity(base, field).unwrap_or(default) == wanted)
-        })
-}
-
-fn first_index<O>(keys: &[Value<O>], key: &Value<O>) -> Option<usize> {
-    keys.iter().position(|k| k.scalar_eq(key))
-}
-
 /// Go's `mergeSortedSlice`: interleaves the lower-only elements (`lower`, in the lower list's
 /// order) with the patched ones (`upper`, in the patch's order). While both remain, the head of
 /// `lower` goes first only if both heads are in the lower list (`order`) and it comes first
 /// there; otherwise the head of `upper` goes.
-fn merge_sorted<O>(lower: Vec<Node<O>>, upper: Vec<Node<O>>, order: &[Value<O>], key: Option<&str>) -> Vec<Node<O>> {
-    let position = |node: &Node<O>| key_of(node, key).and_then(|k| first_index(order, k));
+fn merge_sorted<O>(lower: Vec<Node<O>>, upper: Vec<Node<O>>, order: &Positions, key: Option<&str>) -> Vec<Node<O>> {
+    let position = |node: &Node<O>| key_of(node, key).and_then(|k| order.get(k));
     let mut out = Vec::with_capacity(lower.len() + upper.len());
     let mut lower = lower.into_iter().peekable();
     let mut upper = upper.into_iter().peekable();
@@ -142,6 +103,15 @@ fn merge_sorted<O>(lower: Vec<Node<O>>, upper: Vec<Node<O>>, order: &[Value<O>],
     out.extend(lower);
     out.extend(upper);
     out
+}
+
+/// `nodes` sorted stably by the first position of their key in `order` (those without one
+/// last), each rank found once.
+fn sorted_by_rank<O>(nodes: Vec<Node<O>>, order: &Positions, key: Option<&str>) -> Vec<Node<O>> {
+    let mut ranked: Vec<(usize, Node<O>)> =
+        nodes.into_iter().map(|n| (key_of(&n, key).and_then(|k| order.get(k)).unwrap_or(usize::MAX), n)).collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, n)| n).collect()
 }
 
 /// Merges `patch` into `base` (`None`: nothing below) at `shape`. `None` back means the value
@@ -190,7 +160,7 @@ pub(crate) fn merge_node<O: Copy>(
 
 /// Go's `mergeMap` (without its `$patch` case, which [`merge_node`] handles).
 fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, at: &At) -> Result<Node<O>, O> {
-    let mut ordered: Vec<&str> = Vec::new();
+    let mut ordered: FxHashSet<&str> = FxHashSet::default();
     let mut appends = false;
     if patch.keys().any(|k| k.starts_with('$')) {
         // Every `$` key is checked first, so a typo fails before anything is applied.
@@ -206,7 +176,7 @@ fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, 
         }
         for key in patch.keys() {
             if let Ok(DirectiveKey::SetElementOrder(field)) = directive_key(key) {
-                ordered.push(field);
+                ordered.insert(field);
             }
         }
         // `$deleteFromPrimitiveList/F` before the patch's own `F`: the Go code runs them in map
@@ -215,7 +185,7 @@ fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, 
         // `$setElementOrder/F` the Go code deletes after ordering, and so does this.
         for (key, value) in patch {
             if let Ok(DirectiveKey::DeleteFromPrimitiveList(field)) = directive_key(key)
-                && !ordered.contains(&field)
+                && !ordered.contains(field)
             {
                 delete_from_primitive_list(&mut map, field, value, shape.field(field), &at.key(key))?;
             }
@@ -227,14 +197,14 @@ fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, 
         }
         for (key, value) in patch {
             if let Ok(DirectiveKey::DeleteFromPrimitiveList(field)) = directive_key(key)
-                && ordered.contains(&field)
+                && ordered.contains(field)
             {
                 delete_from_primitive_list(&mut map, field, value, shape.field(field), &at.key(key))?;
             }
         }
     }
     for (key, value) in patch {
-        if key.starts_with('$') || ordered.contains(&key.as_str()) {
+        if key.starts_with('$') || ordered.contains(key.as_str()) {
             continue;
         }
         if value.is_null() {
@@ -285,7 +255,7 @@ fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, 
 /// are not listed go.
 fn retain_keys<O: Copy>(map: &mut Map<O>, patch: &Map<O>, keys: &Node<O>, at: &At) -> Result<(), O> {
     let invalid = || at.key(RETAIN_KEYS).error(K::InvalidRetainKeys, keys.origin);
-    let listed: Vec<&str> =
+    let listed: FxHashSet<&str> =
         keys.as_list().ok_or_else(invalid)?.iter().map(Node::as_str).collect::<Option<_>>().ok_or_else(invalid)?;
     for (key, value) in patch {
         if value.is_null() {
@@ -296,11 +266,11 @@ fn retain_keys<O: Copy>(map: &mut Map<O>, patch: &Map<O>, keys: &Node<O>, at: &A
             Ok(DirectiveKey::Append(field)) => field,
             _ => continue,
         };
-        if !listed.contains(&field) {
+        if !listed.contains(field) {
             return Err(at.key(key).error(K::NotRetained { key: key.clone() }, value.origin));
         }
     }
-    map.retain(|key, _| listed.contains(&key.as_str()));
+    map.retain(|key, _| listed.contains(key.as_str()));
     Ok(())
 }
 
@@ -327,7 +297,8 @@ fn delete_from_primitive_list<O: Copy>(
         return Err(invalid("the field is a list of objects: delete elements with `$patch: delete`"));
     }
     if let Some(Node { value: Value::List(items), .. }) = map.get_mut(field) {
-        items.retain(|item| !values.iter().any(|v| v.value.scalar_eq(&item.value)));
+        let deleted: ScalarSet = values.iter().map(|v| &v.value).collect();
+        items.retain(|item| !deleted.contains(&item.value));
     }
     Ok(())
 }
@@ -437,10 +408,11 @@ fn set_element_order<O: Copy>(
         None => None,
     };
     let base_items = base.as_ref().and_then(Node::as_list).unwrap_or_default();
-    let server_order = match (key, patch_items) {
+    let server_order = Positions::of(&match (key, patch_items) {
         (Some(key), Some(patch_items)) => aliased_lower_order(base_items, patch_items, key),
         _ => base_items.iter().filter_map(|n| key_of(n, key)).cloned().collect(),
-    };
+    });
+    let order_keys = Positions::of(&order_keys);
     let merged = match (base, patch_list) {
         (base, Some(patch)) => merge_node(base, patch, field_shape, &field_at)?,
         (Some(base), None) => Some(base),
@@ -462,16 +434,14 @@ fn set_element_order<O: Copy>(
             };
             return Err(field_at.error(kind, order.origin));
         };
-        if first_index(&order_keys, k).is_some() {
+        if order_keys.get(k).is_some() {
             listed.push(item);
         } else {
             unlisted.push(item);
         }
     }
-    let rank =
-        |keys: &[Value<O>], node: &Node<O>| key_of(node, key).and_then(|k| first_index(keys, k)).unwrap_or(usize::MAX);
-    listed.sort_by_key(|n| rank(&order_keys, n));
-    unlisted.sort_by_key(|n| rank(&server_order, n));
+    let listed = sorted_by_rank(listed, &order_keys, key);
+    let unlisted = sorted_by_rank(unlisted, &server_order, key);
     let list = Node { value: Value::List(merge_sorted(unlisted, listed, &server_order, key)), origin };
     match index {
         Some(i) => map[i] = list,
@@ -490,56 +460,67 @@ fn set_element_order<O: Copy>(
 /// server runs the same code, so this is what it does; `docs/merge.md`'s "interleaved by the
 /// rule above" is the case without deletions.
 fn aliased_lower_order<O: Copy>(base: &[Node<O>], patch: &[Node<O>], key: &str) -> Vec<Value<O>> {
-    let mut backing: Vec<Value<O>> = base.iter().filter_map(|n| key_of(n, Some(key))).cloned().collect();
-    let full = backing.len();
-    let mut len = full;
+    let lower: Vec<&Value<O>> = base.iter().filter_map(|n| key_of(n, Some(key))).collect();
+    let full = lower.len();
+    // Each removal shifts the rest left and leaves the slot it frees at the end holding what was
+    // the last element before it; so the array ends as the survivors, then those last elements
+    // in the reverse order of the removals. Go removes the first match again and again, so a
+    // key's elements go in ascending order.
+    let mut alive = vec![true; full];
+    let mut last = full;
+    let mut freed: Vec<&Value<O>> = Vec::new();
+    let mut occurrences: Option<FxHashMap<ScalarKey, Vec<usize>>> = None;
     let mut replace = false;
     for item in patch {
         let Some(element) = item.as_map() else { continue };
         match element.get(PATCH).and_then(Node::as_str) {
             Some("delete") => {
-                let Some(k) = element.get(key).map(|n| &n.value) else { continue };
-                while let Some(i) = backing[..len].iter().position(|b| b.scalar_eq(k)) {
-                    for j in i..len - 1 {
-                        backing[j] = backing[j + 1].clone();
+                let Some(k) = element.get(key).and_then(|n| n.value.scalar_key()) else { continue };
+                let occurrences = occurrences.get_or_insert_with(|| {
+                    let mut at: FxHashMap<ScalarKey, Vec<usize>> = FxHashMap::default();
+                    for (i, value) in lower.iter().enumerate() {
+                        if let Some(k) = value.scalar_key() {
+                            at.entry(k).or_default().push(i);
+                        }
                     }
-                    len -= 1;
+                    at
+                });
+                for i in occurrences.remove(&k).unwrap_or_default() {
+                    while !alive[last - 1] {
+                        last -= 1;
+                    }
+                    freed.push(lower[last - 1]);
+                    alive[i] = false;
                 }
             }
             Some(_) => replace = true,
             None => {}
         }
     }
+    let mut backing: Vec<Value<O>> =
+        lower.iter().zip(&alive).filter(|(_, alive)| **alive).map(|(v, _)| (*v).clone()).collect();
+    let mut len = backing.len();
+    backing.extend(freed.into_iter().rev().cloned());
     if replace {
         return backing;
     }
     // Appends write into the backing array until it is full; then Go copies the slice
     // elsewhere and the backing array no longer changes.
-    let mut moved: Option<Vec<Value<O>>> = None;
+    let mut present: ScalarSet = backing[..len].iter().collect();
     for item in patch {
         let Some(element) = item.as_map() else { continue };
         if element.contains_key(PATCH) {
             continue;
         }
         let Some(k) = element.get(key).map(|n| &n.value) else { continue };
-        let present = match &moved {
-            None => backing[..len].iter().any(|b| b.scalar_eq(k)),
-            Some(list) => list.iter().any(|b| b.scalar_eq(k)),
-        };
-        if present {
+        if !present.insert(k) {
             continue;
         }
-        match &mut moved {
-            None if len < full => {
-                backing[len] = k.clone();
-                len += 1;
-            }
-            None => {
-                let mut list = backing[..len].to_vec();
-                list.push(k.clone());
-                moved = Some(list);
-            }
-            Some(list) => list.push(k.clone()),
+        if len < full {
+            backing[len] = k.clone();
+            len += 1;
+        } else {
+            break;
         }
     }
     backing
@@ -590,7 +571,7 @@ fn merge_keyed<O: Copy>(
 ) -> Result<Node<O>, O> {
     let mut replace = false;
     let mut plain: Vec<(usize, &Node<O>, &Value<O>)> = Vec::with_capacity(items.len());
-    let mut deleted: Vec<&Value<O>> = Vec::new();
+    let mut deleted = ScalarSet::default();
     for (i, item) in items.iter().enumerate() {
         let item_at = at.index(i);
         let Some(element) = item.as_map() else {
@@ -599,7 +580,9 @@ fn merge_keyed<O: Copy>(
         match element.get(PATCH) {
             None => plain.push((i, item, merge_key(element, key, &item_at, item.origin)?)),
             Some(directive) => match patch_directive(directive, &item_at)? {
-                PatchDirective::Delete => deleted.push(merge_key(element, key, &item_at, item.origin)?),
+                PatchDirective::Delete => {
+                    deleted.insert(merge_key(element, key, &item_at, item.origin)?);
+                }
                 PatchDirective::Replace => replace = true,
             },
         }
@@ -611,24 +594,32 @@ fn merge_keyed<O: Copy>(
         // The list becomes the other elements, each built on nothing; Go groups elements that
         // share a key (a stable sort on the first index of each key).
         let keys: Vec<Value<O>> = plain.iter().map(|(_, _, k)| (*k).clone()).collect();
+        let keys = Positions::of(&keys);
         let mut out = Vec::with_capacity(plain.len());
         for (i, item, k) in &plain {
-            let rank = first_index(&keys, k).unwrap_or(usize::MAX);
+            let rank = keys.get(k).unwrap_or(usize::MAX);
             let built = merge_node(None, item, item_shape, &at.index(*i))?.unwrap_or_else(|| Node::map(item.origin));
             out.push((rank, built));
         }
         out.sort_by_key(|(rank, _)| *rank);
         return Ok(Node { value: Value::List(out.into_iter().map(|(_, n)| n).collect()), origin: patch.origin });
     }
-    if !deleted.is_empty() {
-        base.retain(|b| key_of(b, Some(key)).is_none_or(|k| !deleted.iter().any(|d| d.scalar_eq(k))));
-    }
+    base.retain(|b| key_of(b, Some(key)).is_none_or(|k| !deleted.contains(k)));
     let server_order: Vec<Value<O>> = base.iter().filter_map(|b| key_of(b, Some(key))).cloned().collect();
+    let server_order = Positions::of(&server_order);
+    // The element a patch element merges into has the same merge key and no identity field
+    // ([`crate::tables::identity_fields`]) stated differently by the patch element: so
+    // `{containerPort: 53, protocol: "TCP"}` patches `53/TCP`, not `53/UDP` (Go compares the
+    // merge key only: it would turn the UDP port into a TCP one and lose it), while
+    // `{containerPort: 53}` patches the first port `53`, as in Go. Elements the patch adds are
+    // found too: two patch elements of one key make one element.
+    let mut elements = Elements::new(&base, key);
     for (i, item, k) in &plain {
         let item_at = at.index(*i);
-        let matching = if below { base.iter().position(|b| patches_element(b, item, key, k)) } else { None };
+        let matching = if below { elements.patched_by(&base, item, k) } else { None };
         match matching {
             Some(j) => {
+                let identity = elements.identity_before(&base[j]);
                 let old = std::mem::replace(&mut base[j], Node::null(origin));
                 // The merge key only names the element: it keeps the origin of the layer that
                 // made the element.
@@ -640,18 +631,24 @@ fn merge_keyed<O: Copy>(
                 {
                     k.origin = key_origin;
                 }
+                elements.changed(&identity, &merged, j);
                 base[j] = merged;
             }
-            None => base.push(merge_node(None, item, item_shape, &item_at)?.unwrap_or_else(|| Node::map(item.origin))),
+            None => {
+                let new = merge_node(None, item, item_shape, &item_at)?.unwrap_or_else(|| Node::map(item.origin));
+                if below {
+                    elements.pushed(&new, base.len());
+                }
+                base.push(new);
+            }
         }
     }
     let patch_keys: Vec<Value<O>> = plain.iter().map(|(_, _, k)| (*k).clone()).collect();
-    let rank = |keys: &[Value<O>], node: &Node<O>| {
-        key_of(node, Some(key)).and_then(|k| first_index(keys, k)).unwrap_or(usize::MAX)
-    };
-    let (mut upper, mut lower): (Vec<_>, Vec<_>) = base.into_iter().partition(|n| rank(&patch_keys, n) != usize::MAX);
-    upper.sort_by_key(|n| rank(&patch_keys, n));
-    lower.sort_by_key(|n| rank(&server_order, n));
+    let patch_keys = Positions::of(&patch_keys);
+    let (upper, lower): (Vec<_>, Vec<_>) =
+        base.into_iter().partition(|n| key_of(n, Some(key)).and_then(|k| patch_keys.get(k)).is_some());
+    let upper = sorted_by_rank(upper, &patch_keys, Some(key));
+    let lower = sorted_by_rank(lower, &server_order, Some(key));
     Ok(Node { value: Value::List(merge_sorted(lower, upper, &server_order, Some(key))), origin })
 }
 
@@ -678,15 +675,18 @@ fn merge_set<O: Copy>(
         first.get_or_insert(&item.value);
     }
     let server_order: Vec<Value<O>> = base.iter().map(|b| b.value.clone()).collect();
+    let server_order = Positions::of(&server_order);
+    let mut in_upper = ScalarSet::default();
     let mut upper: Vec<Node<O>> = Vec::with_capacity(items.len());
     for item in items {
-        if !upper.iter().any(|u| u.value.scalar_eq(&item.value)) {
+        if in_upper.insert(&item.value) {
             upper.push(item.clone());
         }
     }
+    let mut in_lower = ScalarSet::default();
     let mut lower: Vec<Node<O>> = Vec::with_capacity(base.len());
     for b in base {
-        if !upper.iter().any(|u| u.value.scalar_eq(&b.value)) && !lower.iter().any(|l| l.value.scalar_eq(&b.value)) {
+        if !in_upper.contains(&b.value) && in_lower.insert(&b.value) {
             lower.push(b);
         }
     }
@@ -706,6 +706,14 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
     };
     let item_shape = shape.item();
     let strategy = shape.strategy();
+    let mut elements = match strategy {
+        ListStrategy::Keyed(key) => Some(Elements::new(&list, key)),
+        _ => None,
+    };
+    let mut values: ScalarSet = match strategy {
+        ListStrategy::Set => list.iter().map(|l| &l.value).collect(),
+        _ => ScalarSet::default(),
+    };
     for (i, item) in new.iter().enumerate() {
         let item_at = at.index(i);
         if item.as_map().is_some_and(|m| m.contains_key(PATCH)) {
@@ -717,7 +725,7 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
                     return Err(item_at.error(K::ElementNotObject { key, found: item.value.kind_name() }, item.origin));
                 };
                 let k = merge_key(element, key, &item_at, item.origin)?;
-                if list.iter().any(|l| same_element(l, item, key)) {
+                if elements.as_ref().is_some_and(|e| e.holds_same(item)) {
                     return Err(item_at.error(K::DuplicateMergeKey { key, value: k.describe() }, item.origin));
                 }
             }
@@ -727,13 +735,18 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
                 if !kind_ok {
                     return Err(item_at.error(K::MixedSetElements, item.origin));
                 }
-                if list.iter().any(|l| l.value.scalar_eq(&item.value)) {
+                if !values.insert(&item.value) {
                     continue;
                 }
             }
             ListStrategy::Atomic => {}
         }
-        list.extend(merge_node(None, item, item_shape, &item_at)?);
+        if let Some(new) = merge_node(None, item, item_shape, &item_at)? {
+            if let Some(elements) = &mut elements {
+                elements.pushed(&new, list.len());
+            }
+            list.push(new);
+        }
     }
     Ok(Node { value: Value::List(list), origin })
 }

@@ -65,12 +65,130 @@ pub fn read_yaml_with<O: Copy>(text: &str, origin: &mut impl FnMut(ByteRange) ->
     options.with_snippet = false;
     let spanned: Option<SpannedNode> = serde_saphyr::from_str_with_options(text, options).map_err(|error| {
         let span = error.location().and_then(|l| byte_span(&l, text));
-        YamlError { message: error.to_string(), span }
+        YamlError { message: user_message(&error), span }
     })?;
     Ok(match spanned {
         Some(node) => node.into_node(text, origin),
         None => Node::null(origin(ByteRange::default())),
     })
+}
+
+/// Reads one JSON document as kubectl's strict decoder does: a key written twice in one object
+/// is refused (as the YAML reader refuses it), where JSON readers commonly keep the last. The
+/// message says where (`duplicate key `a` at line 3 column 9`).
+pub fn read_json(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_str::<StrictJson>(text).map(|json| json.0)
+}
+
+/// A JSON value read with duplicate keys refused.
+struct StrictJson(serde_json::Value);
+
+impl<'de> Deserialize<'de> for StrictJson {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictJsonVisitor).map(StrictJson)
+    }
+}
+
+struct StrictJsonVisitor;
+
+impl<'de> Visitor<'de> for StrictJsonVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(b.into())
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(n.into())
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(n.into())
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(s.into())
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(s.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if entries.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{}`", key.escape_debug())));
+            }
+            let StrictJson(value) = map.next_value()?;
+            entries.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(entries))
+    }
+}
+
+/// The reader's message for a user: its own words where they are already a user's (a syntax
+/// error, with its line and column), ours where they name the library's options or internals
+/// (duplicate keys, the limits that stop YAML bombs).
+fn user_message(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut inner = error;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    let message = match inner {
+        E::DuplicateMappingKey { key: Some(key), .. } => {
+            format!("the key `{}` is written twice in one mapping", key.escape_debug())
+        }
+        E::DuplicateMappingKey { key: None, .. } => "a key is written twice in one mapping".to_owned(),
+        E::MultipleDocuments { .. } => "the file holds more than one YAML document (`---`): give one".to_owned(),
+        E::Budget { breach, .. } => {
+            let why = match breach {
+                B::Depth { .. } => "it nests deeper than 64 levels",
+                B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } | B::MergeKeys { .. } => {
+                    "it has too many aliases (`*name`), anchors or merge keys"
+                }
+                B::Documents { .. } => "it holds too many documents",
+                B::ScalarBytes { .. } => "its text values are too long",
+                _ => "it has too many values",
+            };
+            format!("the document is too large or too complex to read: {why}")
+        }
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            "the document is too large or too complex to read: its aliases (`*name`) expand to too much".to_owned()
+        }
+        _ => return error.to_string(),
+    };
+    match error.location() {
+        Some(at) if at != serde_saphyr::Location::UNKNOWN => {
+            format!("{message} at line {}, column {}", at.line(), at.column())
+        }
+        _ => message,
+    }
 }
 
 /// Prints a value (a Pod, a JSON tree) as block-style YAML that reads back the same in YAML 1.1
@@ -318,7 +436,42 @@ mod tests {
     fn bad_yaml_is_an_error_with_a_place() {
         let error = read_yaml("a: [1, 2\nb: c\n").unwrap_err();
         assert_eq!(error.span, Some(ByteRange::new(10, 10)), "{error:?}");
-        assert!(read_yaml("a: 1\na: 2\n").unwrap_err().message.contains("duplicate"));
+    }
+
+    /// The reader's own words for its options and limits ("set DuplicateKeyPolicy in Options",
+    /// "budget breached: Depth { depth: 65 }") never reach a user.
+    #[test]
+    fn errors_are_told_in_a_users_words_with_the_place() {
+        let message = |text: &str| read_yaml(text).unwrap_err().message;
+        assert_eq!(
+            message("a: 1\nb:\n  c: 2\n  c: 3\n"),
+            "the key `c` is written twice in one mapping at line 4, column 3"
+        );
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        assert_eq!(
+            message(&deep),
+            "the document is too large or too complex to read: it nests deeper than 64 levels at line 1, column 65"
+        );
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+        assert!(message(bomb).starts_with("the document is too large or too complex to read"), "{}", message(bomb));
+        for text in ["a: 1\na: 2\n", &deep, bomb] {
+            let message = message(text);
+            assert!(!message.contains("Options") && !message.contains("budget") && !message.contains('{'), "{message}");
+        }
+    }
+
+    #[test]
+    fn json_with_a_key_written_twice_is_refused_with_its_place() {
+        let error = read_json("{\"spec\": {\n  \"a\": 1,\n  \"a\": 2}}").unwrap_err();
+        assert_eq!(error.to_string(), "duplicate key `a` at line 3 column 5");
+        let value =
+            read_json(r#"{"a": [1, -2, 2.5, "x", null, true, {"b": {}}], "big": 18446744073709551615}"#).unwrap();
+        assert_eq!(value, json!({"a": [1, -2, 2.5, "x", null, true, {"b": {}}], "big": 18446744073709551615u64}));
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"a":[1,-2,2.5,"x",null,true,{"b":{}}],"big":18446744073709551615}"#,
+            "key order kept"
+        );
     }
 
     #[test]

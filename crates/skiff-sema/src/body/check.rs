@@ -389,6 +389,10 @@ impl Checker {
                 ));
                 continue;
             }
+            if let Some(finding) = rules::env_var_name(name, field.key.name.span) {
+                self.finding(finding, Written::Key);
+            }
+            self.reserved_env_name(name, field.key.name.span);
             let value = match &field.op {
                 FieldOp::Set { value, .. } | FieldOp::Replace { value, .. } => value,
                 FieldOp::Append(value) => {
@@ -416,6 +420,28 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// `SKIFF_INPUT_...` is how the compiler passes a parameter to the container
+    /// (`{{inputs.epochs}}` reads `$(SKIFF_INPUT_EPOCHS)`): a variable of that name set by hand
+    /// would silently stand in for the argument, or be overwritten by it, so the prefix is
+    /// skiff's, in every layer, whether or not the task has such a parameter today.
+    pub(super) fn reserved_env_name(&mut self, name: &str, span: Span) {
+        if !name.starts_with(crate::compile::INPUT_ENV_PREFIX) {
+            return;
+        }
+        self.report(
+            Diagnostic::new(
+                crate::codes::RESERVED_ENV_NAME,
+                span,
+                format!(
+                    "`{}` is reserved: skiff passes a task's parameters as `{}NAME` variables",
+                    name.escape_debug(),
+                    crate::compile::INPUT_ENV_PREFIX
+                ),
+            )
+            .with_help("rename the variable; to pass a parameter to the container, write `{{inputs.NAME}}` in `command`, `args` or an `env` value"),
+        );
     }
 
     /// Elements of a keyed list written in one list: each needs its merge key, once.

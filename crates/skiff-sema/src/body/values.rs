@@ -163,17 +163,21 @@ impl Checker {
         }
     }
 
-    /// Enum values and DNS-1123 names.
+    /// Enum values, DNS-1123 names, environment variable names.
     fn string_rules(&mut self, text: &str, value: &Value, slot: Slot<'_>) {
         let (Some(owner), What::Field(field)) = (slot.owner, slot.what) else { return };
         for finding in rules::string(owner, field, text, value.span) {
             self.finding(finding, Written::Quoted);
         }
+        if field == "name" && self.s.info(owner).short_name() == Some("EnvVar") {
+            self.reserved_env_name(text, value.span);
+        }
     }
 
     fn quantity(&mut self, value: &Value, slot: Slot<'_>) {
         let (text, quoted) = match &value.kind {
-            ValueKind::Int(_) => return,
+            ValueKind::Int(n) if *n >= 0 => return,
+            ValueKind::Int(n) => (n.to_string(), false),
             ValueKind::Float(x) => match Quantity::from_f64(*x) {
                 Some(_) => (format!("{x}"), false),
                 None => {

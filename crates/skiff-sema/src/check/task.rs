@@ -43,9 +43,35 @@ impl<'db> Checker<'db> {
                     self.placeholders(text, span, &params, has_output, sink);
                 } else {
                     let shown = at.strip_prefix(&["spec", "containers"]).or(at.strip_prefix(&["spec"])).unwrap_or(at);
-                    self.unsubstituted(text, span, &shown.join("."), sink);
+                    self.unsubstituted(text, span, &shown.join("."), &params, sink);
                 }
             });
+        }
+        // `env { "{{inputs.x}}": ... }`: a variable's name is never substituted.
+        self.env_names(&task.body, &params, sink);
+    }
+
+    /// The names of `env { NAME: ... }` anywhere in a body (the task's container, its inline
+    /// template's containers): strings the walk of values does not see.
+    fn env_names(&self, block: &Block, params: &[&str], sink: &mut Sink<'db>) {
+        for field in &block.fields {
+            let Some(value) = field.op.value() else { continue };
+            match &value.kind {
+                ValueKind::Object(inner) if field.key.name.text == "env" => {
+                    for variable in &inner.fields {
+                        self.unsubstituted(&variable.key.name.text, variable.key.name.span, "env.name", params, sink);
+                    }
+                }
+                ValueKind::Object(inner) => self.env_names(inner, params, sink),
+                ValueKind::List(items) => {
+                    for item in items {
+                        if let ValueKind::Object(inner) = &item.kind {
+                            self.env_names(inner, params, sink);
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -68,8 +94,10 @@ impl<'db> Checker<'db> {
     }
 
     /// A placeholder in a field where nothing renders it: it would reach the pod as written.
-    fn unsubstituted(&self, text: &str, span: Span, field: &str, sink: &mut Sink<'db>) {
-        if let Some(placeholder) = placeholders(text).find(|p| p.is_output_path() || p.input().is_some()) {
+    /// Whatever reads as skiff's (`{{inputs.x}}`, `{{outputs.path}}`, and the misspellings
+    /// `{{input.x}}`, `{{x}}` for a parameter `x`) is reported; other braces are text.
+    fn unsubstituted(&self, text: &str, span: Span, field: &str, params: &[&str], sink: &mut Sink<'db>) {
+        if let Some(placeholder) = placeholders(text).find(|p| p.literal().is_none() && p.is_skiff(params)) {
             sink.push(
                 Diagnostic::new(
                     codes::PLACEHOLDER_NOT_SUBSTITUTED,
