@@ -313,3 +313,22 @@ fn a_lint_in_an_imported_template_follows_its_line_and_merges_nothing_again() {
     let changed = format!("// again\n{moved}").replace("hostNetwork", "hostPID");
     assert_eq!(fixture.runs_after("lints_by_file", "lib.skiff", &changed), 1);
 }
+
+#[test]
+fn extends_cycles_are_found_again_only_when_an_extends_changes() {
+    let mut fixture = Fixture::new();
+    let lib = format!("{LIB}\npod_template big extends gpu {{\n  nodeSelector {{ size: \"big\" }}\n}}\n");
+    let runs = |fixture: &mut Fixture, text: &str| {
+        fixture.log.lock().unwrap().clear();
+        fixture.workspace.set_file("lib.skiff", text.to_string());
+        let diagnostics = fixture.workspace.diagnostics();
+        let runs = fixture.log.lock().unwrap().iter().filter(|e| e.starts_with("extends_cycles(")).count();
+        (runs, diagnostics.len())
+    };
+    assert_eq!(runs(&mut fixture, &lib), (1, 0), "a new `extends` is looked at");
+    // An edit inside a body leaves every `extends` as it was: the walk does not run again.
+    assert_eq!(runs(&mut fixture, &lib.replace("\"big\"", "\"bigger\"")), (0, 0));
+    // Closing a loop runs it, and the loop is reported once.
+    let looped = lib.replace("pod_template gpu {", "pod_template gpu extends big {");
+    assert_eq!(runs(&mut fixture, &looped), (1, 1));
+}

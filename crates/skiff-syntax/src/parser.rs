@@ -258,8 +258,8 @@ fn open_text(close: &str) -> &'static str {
 
 fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     let name = select! { Token::Ident(s) = e => Name { text: SmolStr::new(s), span: e.span() } }.labelled("a name");
-    let string = select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: e.span() } }
-        .labelled("a string");
+    let string =
+        select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: e.span() } }.labelled("a string");
     let path = name
         .separated_by(just(Token::Dot))
         .at_least(1)
@@ -287,12 +287,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                 .then_ignore(just(Token::RBracket));
             let key = key_name
                 .then(index.or_not())
-                .map_with(|((name, quoted), index), e| Key {
-                    name,
-                    quoted,
-                    index: index.map(Box::new),
-                    span: e.span(),
-                })
+                .map_with(|((name, quoted), index), e| Key { name, quoted, index: index.map(Box::new), span: e.span() })
                 .labelled("a field name");
             let assign = choice((
                 just(Token::Colon).ignore_then(newlines()).ignore_then(value.clone()).map(|v| (v, false)),
@@ -426,16 +421,11 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             |_| false,
             "argument",
         ))
-        .map_with(|(callee, (args, _)), e| Call {
-            callee,
-            args: args.into_iter().flatten().collect(),
-            span: e.span(),
-        })
+        .map_with(|(callee, (args, _)), e| Call { callee, args: args.into_iter().flatten().collect(), span: e.span() })
         .labelled("a task call");
 
-    let override_clause = newlines().ignore_then(
-        kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: e.span() }),
-    );
+    let override_clause = newlines()
+        .ignore_then(kw("override").ignore_then(field.clone()).map_with(|field, e| Override { field, span: e.span() }));
     let let_stmt = kw("let")
         .ignore_then(name)
         .then_ignore(just(Token::Eq))
@@ -482,8 +472,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         },
     );
 
-    let item =
-        choice((import, template, task, workflow)).map_with(|kind, e| Item { kind, span: e.span(), doc: None });
+    let item = choice((import, template, task, workflow)).map_with(|kind, e| Item { kind, span: e.span(), doc: None });
     let trailing =
         any().rewind().then_ignore(any().repeated().at_least(1)).map_with(|first, e| (first, e.span())).validate(
             |(first, span), _, emitter| {
