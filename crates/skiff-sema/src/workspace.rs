@@ -141,6 +141,7 @@ impl Workspace {
     /// every core (finding what a file refers to is parsing it).
     pub fn referenced_paths_of(&self, files: &[SourceFile]) -> Vec<(String, bool)> {
         let threads = threads_for(&self.db, files.iter().copied());
+        parse_chunks_of(&self.db, files, threads);
         parallel_map(&self.db, files, threads, |db, file| referenced_paths(db, *file)).concat()
     }
 
@@ -156,15 +157,13 @@ impl Workspace {
             .collect();
         let files = self.files();
         let threads = threads_for(&self.db, files.iter().map(|(_, file)| *file));
-        // The work is spread by item, not by file, so that one large file is checked on every
-        // core as many small ones are. Every chunk is parsed first, then every file's item tree
-        // is read off the parses (checking an item reads the items of the files it names, and a
-        // thread that needs an item tree another thread is building waits for it).
-        let chunks: Vec<(SourceFile, usize)> =
-            files.iter().flat_map(|(_, file)| (0..file_chunks(&self.db, *file).len()).map(|i| (*file, i))).collect();
-        parallel_map(&self.db, &chunks, threads, |db, (file, i)| {
-            parse_chunk(db, file_chunks(db, *file)[*i].0);
-        });
+        // The work is spread by chunk and by item, not by file, so that one large file is
+        // checked on every core as many small ones are. Every chunk is parsed first (the loader
+        // has parsed most already), then every file's item tree is read off the parses
+        // (checking an item reads the items of the files it names, and a thread that needs an
+        // item tree another thread is building waits for it).
+        let sources: Vec<SourceFile> = files.iter().map(|(_, file)| *file).collect();
+        parse_chunks_of(&self.db, &sources, threads);
         parallel_map(&self.db, &files, threads, |db, (_, file)| {
             item_tree(db, *file);
         });
@@ -213,6 +212,16 @@ fn referenced_paths(db: &dyn Db, file: SourceFile) -> Vec<(String, bool)> {
 /// Source text a thread should have to check, at least: checking runs at about 8 MB/s a core
 /// (BENCHMARKS.md), so 64 KB is some 8 ms of work against a thread's start of some 50 µs. What
 /// counts is the text, not the files: 11 files of 50 KB are worth two threads.
+/// Parses every chunk of `files` on up to `threads` threads, so that one large file is parsed
+/// on every core.
+fn parse_chunks_of(db: &RootDatabase, files: &[SourceFile], threads: usize) {
+    let chunks: Vec<(SourceFile, usize)> =
+        files.iter().flat_map(|file| (0..file_chunks(db, *file).len()).map(|i| (*file, i))).collect();
+    parallel_map(db, &chunks, threads, |db, (file, i)| {
+        parse_chunk(db, file_chunks(db, *file)[*i].0);
+    });
+}
+
 const BYTES_PER_THREAD: usize = 64 * 1024;
 
 /// How many threads the text of `files` is worth, up to one a core.
