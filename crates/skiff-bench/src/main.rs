@@ -7,6 +7,7 @@ mod build;
 mod generate;
 mod lsp;
 mod merge;
+mod scaling;
 
 use std::time::Instant;
 
@@ -50,6 +51,14 @@ fn main() {
             number("--runs", 50),
             args.iter().position(|a| a == "--skiff").and_then(|i| args.get(i + 1)).map(Into::into),
         ),
+        Some("scaling") => scaling::run(
+            &args
+                .iter()
+                .position(|a| a == "--skiff")
+                .and_then(|i| args.get(i + 1))
+                .map_or_else(|| std::path::PathBuf::from("target/release/skiff"), Into::into),
+            number("--runs", 1),
+        ),
         Some("fmt") => fmt(number("--lines", 10_000), number("--runs", 20)),
         Some("merge") => merge::run(
             number("--entries", 20_000),
@@ -58,7 +67,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: skiff-bench generate DIR [--lines N] [--one-file] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] [--one-file] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | merge [--entries N] [--runs N] [--write DIR] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
+                "usage: skiff-bench generate DIR [--lines N] [--one-file] | parse [--lines N] [--runs N] | check [--lines N] [--runs N] [--one-file] | build [--pods N] [--runs N] | fmt [--lines N] [--runs N] | merge [--entries N] [--runs N] [--write DIR] | scaling [--skiff PATH] [--runs N] | lsp [--lines N] [--workspace-lines N] [--runs N] [--skiff PATH]"
             );
             std::process::exit(2);
         }
