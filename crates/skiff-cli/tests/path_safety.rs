@@ -216,7 +216,11 @@ fn fifos_devices_and_huge_files_are_refused_without_blocking() {
     let wanted = [
         (1, "unresolved-import", "`pipe.skiff` is not read: it is a named pipe (FIFO), not a regular file"),
         (2, "import-escapes-workspace", "`zero.skiff` is not read: it is a link to a file outside the workspace"),
-        (3, "unresolved-import", "`huge.skiff` is not read: it is 67108865 bytes, more than the 64 MiB skiff reads"),
+        (
+            3,
+            "unresolved-import",
+            "`huge.skiff` is not read: it is 67108865 bytes, more than the 64 MiB skiff reads: split it into files that import each other",
+        ),
         (4, "missing-file", "`pipe.yaml` is not read: it is a named pipe (FIFO), not a regular file"),
     ];
     let wanted: Vec<(u64, String, String)> =
@@ -237,7 +241,7 @@ fn fifos_devices_and_huge_files_are_refused_without_blocking() {
     }
     let named = run(&["fmt", "huge.skiff"], &ws);
     assert_eq!(named.code, Some(2), "{}", named.stderr);
-    assert!(named.stderr.contains("more than the 64 MiB"), "{}", named.stderr);
+    assert!(named.stderr.contains("more than the 64 MiB skiff reads: split it into files"), "{}", named.stderr);
     // A directory walk by `fmt` skips what is not a regular file.
     let walked = run(&["fmt", "--check", "."], &ws);
     assert_eq!(walked.code, Some(2), "the huge file is refused: {}", walked.stderr);

@@ -87,7 +87,11 @@ impl std::fmt::Display for Refusal {
             Refusal::Outside => write!(f, "it is a link to a file outside the workspace"),
             Refusal::Kind(kind) => write!(f, "it is {}, not a regular file", kind.describe()),
             Refusal::TooLarge(len) => {
-                write!(f, "it is {len} bytes, more than the {} MiB skiff reads", MAX_FILE_BYTES >> 20)
+                let limit = MAX_FILE_BYTES >> 20;
+                write!(
+                    f,
+                    "it is {len} bytes, more than the {limit} MiB skiff reads: split it into files that import each other"
+                )
             }
             Refusal::Unreadable(reason) => write!(f, "it cannot be read: {reason}"),
         }
