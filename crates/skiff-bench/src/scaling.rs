@@ -20,6 +20,7 @@ struct Run {
 
 fn run_child(skiff: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
+    #[expect(clippy::zombie_processes, reason = "waited for below with wait4, for its rusage")]
     let child = std::process::Command::new(skiff)
         .args(args)
         .stdout(std::process::Stdio::null())
