@@ -6,12 +6,14 @@ workflows of ten calls each; every other call overrides the pod template's nodeS
 merge) and tolerations (replaced whole). Deterministic: the same files on every run.
 
   gen.py OUT_DIR   writes OUT_DIR/skiff, OUT_DIR/jsonnet, OUT_DIR/nickel, OUT_DIR/pkl, OUT_DIR/kcl
+                   (OUT_DIR is replaced only if an earlier run wrote it)
 
 Each peer gets a hand-written library (bench/peers/<tool>/lib.*, copied beside the generated
 files) that does the merge the way a user of that language would: maps merged, tolerations
 replaced whole, containers merged by name. The generated files only declare data: templates,
 tasks, workflows, calls and overrides, as a user would write them.
 """
+import argparse
 import os
 import shutil
 import sys
@@ -468,10 +470,24 @@ _flow_{d["g"]} = [
 
 # ---------------------------------------------------------------- main
 
+# Written into OUT_DIR so that a later run may replace it: a directory without it is never
+# deleted (`gen.py .` must not empty the repository).
+MARKER = ".peers-workload"
+
+
 def main():
-    out = sys.argv[1]
-    shutil.rmtree(out, ignore_errors=True)
+    parser = argparse.ArgumentParser(description="Writes the peer benchmark's workload into OUT_DIR.")
+    parser.add_argument("out", metavar="OUT_DIR", help="a new directory, or one an earlier run wrote")
+    out = parser.parse_args().out
+    if os.path.exists(out):
+        # (Runs before the marker existed left only the tools' folders.)
+        ours = {MARKER, "skiff", "jsonnet", "nickel", "pkl", "kcl"}
+        if os.path.isdir(out) and set(os.listdir(out)) <= ours:
+            shutil.rmtree(out)
+        else:
+            sys.exit(f"gen.py: {out} exists and was not written by gen.py: not replacing it")
     os.makedirs(out)
+    open(os.path.join(out, MARKER), "w").close()
     write_skiff(out)
     for name in ("jsonnet", "nickel", "pkl", "kcl"):
         writer = globals().get("write_" + name)
