@@ -110,7 +110,7 @@ pub(crate) fn layout_free_tokens<'a>(tokens: &[(Token<'a>, Span)]) -> Vec<Tok<'a
             Token::Str(raw) => {
                 let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
                 let value: std::borrow::Cow<'_, str> =
-                    if inner.contains('\\') { unescape(raw, 0).0.into() } else { inner.into() };
+                    if inner.contains('\\') { unescape(raw, 0).0.to_string().into() } else { inner.into() };
                 if is_identifier(&value) {
                     out.push(Tok::Name(value));
                 } else {

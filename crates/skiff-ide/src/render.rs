@@ -23,7 +23,7 @@ pub(crate) fn value_text(value: &Value) -> String {
         ValueKind::Str(s) => skiff_syntax::literal::quote(s),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Float(x) => x.to_string(),
-        ValueKind::Unit(u) => u.clone(),
+        ValueKind::Unit(u) => u.to_string(),
         ValueKind::Bool(b) => b.to_string(),
         ValueKind::Null => "null".into(),
         ValueKind::Ref(p) => p.to_dotted(),

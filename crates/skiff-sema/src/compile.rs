@@ -499,15 +499,14 @@ pub fn workflow_param_value(params: &[ast::Param], name: &str, options: &BuildOp
 /// booleans as written, lists and objects as JSON.
 pub fn literal_text(value: &ast::Value) -> Option<String> {
     Some(match &value.kind {
-        ValueKind::Str(s) => s.clone(),
-        ValueKind::Unit(s) => s.clone(),
+        ValueKind::Str(s) | ValueKind::Unit(s) => s.to_string(),
         _ => literal_json(value)?.to_string(),
     })
 }
 
 fn literal_json(value: &ast::Value) -> Option<Json> {
     Some(match &value.kind {
-        ValueKind::Str(s) | ValueKind::Unit(s) => Json::String(s.clone()),
+        ValueKind::Str(s) | ValueKind::Unit(s) => Json::String(s.to_string()),
         ValueKind::Int(n) => Json::from(*n),
         ValueKind::Float(x) => serde_json::Number::from_f64(*x).map(Json::Number)?,
         ValueKind::Bool(b) => Json::Bool(*b),

@@ -164,11 +164,11 @@ pub fn item_tree(db: &dyn Db, file: SourceFile) -> ItemTree {
         .into_iter()
         .map(|KeyedItem { tag, name, ordinal, item, .. }| {
             let signature = match &item.kind {
-                ItemKind::Import(import) => Signature::Import { path: import.path.value.clone() },
+                ItemKind::Import(import) => Signature::Import { path: import.path.value.to_string() },
                 ItemKind::Template(template) => Signature::Template {
                     extends: template.extends.as_ref().map(|p| p.segments.iter().map(|s| s.text.clone()).collect()),
                     from_file: match &template.body {
-                        TemplateBody::File(path) => Some(path.value.clone()),
+                        TemplateBody::File(path) => Some(path.value.to_string()),
                         TemplateBody::Block(_) => None,
                     },
                 },

@@ -78,7 +78,7 @@ pub struct Import {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StrLit {
-    pub value: String,
+    pub value: SmolStr,
     pub span: Span,
 }
 
@@ -266,12 +266,13 @@ pub struct Value {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
-    Str(String),
+    /// Short strings are stored inline, long ones shared: lowering a body clones them for free.
+    Str(SmolStr),
     Int(i64),
     Float(f64),
     /// A number with a unit as written (`8Gi`, `500m`, `30s`): its meaning comes from the
     /// expected type.
-    Unit(String),
+    Unit(SmolStr),
     Bool(bool),
     Null,
     Ref(Path),

@@ -6,6 +6,7 @@
 
 use crate::Span;
 use crate::error::{Diagnostic, Fix, codes};
+use smol_str::SmolStr;
 use std::fmt;
 
 /// Brackets nested deeper than this are one error token: no real workflow gets near it, and it
@@ -503,11 +504,11 @@ impl<'src> Lexer<'src> {
 
 /// Decodes a string literal (quotes included) and lists its bad escapes, located from `offset`,
 /// the literal's position in the file. Bad escapes decode to themselves so no text is lost.
-pub fn unescape(raw: &str, offset: u32) -> (String, Vec<Diagnostic>) {
+pub fn unescape(raw: &str, offset: u32) -> (SmolStr, Vec<Diagnostic>) {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     if !inner.contains('\\') {
-        return (inner.to_string(), Vec::new());
+        return (SmolStr::new(inner), Vec::new());
     }
     let mut out = String::with_capacity(inner.len());
     let mut errors = Vec::new();
@@ -561,7 +562,7 @@ pub fn unescape(raw: &str, offset: u32) -> (String, Vec<Diagnostic>) {
             None => out.push('\\'),
         }
     }
-    (out, errors)
+    (SmolStr::from(out), errors)
 }
 
 #[cfg(test)]

@@ -276,7 +276,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         let block = recursive(|block| {
             let key_name = choice((
                 name.map(|n| (n, false)),
-                string.map(|s| (Name { text: SmolStr::from(s.value), span: s.span }, true)),
+                string.map(|s| (Name { text: s.value, span: s.span }, true)),
                 // Reported by the lexer; read as the quoted key it was meant to be.
                 select! { Token::Word(w) = e => (Name { text: SmolStr::new(w), span: e.span() }, true) },
             ));
@@ -325,12 +325,12 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             // An integer too large for i64 was reported by the lexer.
             Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
             Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
-            Token::Unit(text) => ValueKind::Unit(text.to_string()),
+            Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
             Token::Ident("true") => ValueKind::Bool(true),
             Token::Ident("false") => ValueKind::Bool(false),
             Token::Ident("null") => ValueKind::Null,
             Token::Error => ValueKind::Error,
-            Token::Word(w) => ValueKind::Str(w.to_string()),
+            Token::Word(w) => ValueKind::Str(SmolStr::new(w)),
         };
         // An element that looks like a field means the list's `]` is missing: stop the list there.
         let field_start = choice((

@@ -546,7 +546,7 @@ fn key_identity(key: &Key) -> Option<Cow<'_, str>> {
 /// A merge-key value written as a literal, as text.
 fn literal_key(kind: &ValueKind) -> Option<String> {
     match kind {
-        ValueKind::Str(s) => Some(s.clone()),
+        ValueKind::Str(s) => Some(s.to_string()),
         ValueKind::Int(n) => Some(n.to_string()),
         _ => None,
     }

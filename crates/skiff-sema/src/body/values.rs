@@ -185,8 +185,8 @@ impl Checker {
                     return;
                 }
             },
-            ValueKind::Unit(text) => (text.clone(), false),
-            ValueKind::Str(text) => (text.clone(), true),
+            ValueKind::Unit(text) => (text.to_string(), false),
+            ValueKind::Str(text) => (text.to_string(), true),
             _ => {
                 self.wrong_kind(value, slot, None);
                 return;
@@ -208,7 +208,7 @@ pub(super) fn scalar_text(kind: &ValueKind) -> Option<String> {
         ValueKind::Int(n) => Some(n.to_string()),
         ValueKind::Float(x) => Some(format!("{x}")),
         ValueKind::Bool(b) => Some(b.to_string()),
-        ValueKind::Unit(text) => Some(text.clone()),
+        ValueKind::Unit(text) => Some(text.to_string()),
         _ => None,
     }
 }

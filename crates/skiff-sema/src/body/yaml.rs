@@ -42,7 +42,7 @@ fn value(node: &Node<Span>, text: &str) -> Value {
         Tree::Bool(b) => ValueKind::Bool(*b),
         Tree::Int(n) => ValueKind::Int(*n),
         Tree::Float(x) => ValueKind::Float(*x),
-        Tree::String(s) => ValueKind::Str(s.to_string()),
+        Tree::String(s) => ValueKind::Str(s.clone()),
         Tree::List(items) => ValueKind::List(items.iter().map(|item| value(item, text)).collect()),
         Tree::Map(map) => {
             ValueKind::Object(Block { fields: map.iter().map(|(k, v)| field(k, v, text)).collect(), span: node.origin })
