@@ -212,7 +212,7 @@ fn walk<'t, O: Copy>(node: &'t Node<O>, path: &mut Vec<&'t str>, f: &mut impl Fn
         Tree::String(text) => f(path, text, node.origin),
         Tree::List(items) => items.iter().for_each(|item| walk(item, path, f)),
         Tree::Map(map) => {
-            for (key, value) in map {
+            for (key, value) in map.iter() {
                 path.push(key.as_str());
                 walk(value, path, f);
                 path.pop();

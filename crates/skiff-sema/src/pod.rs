@@ -420,11 +420,11 @@ fn base<'db>(primary: &str) -> Tree<'db> {
     spec.insert(SmolStr::new_static("restartPolicy"), Node::string("Never", at));
     spec.insert(
         SmolStr::new_static("containers"),
-        Node::new(Value::List(vec![Node::new(Value::Map(container), at)]), at),
+        Node::new(Value::List(vec![Node::new(Value::Map(Box::new(container)), at)]), at),
     );
     let mut root = Map::default();
-    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
-    Node::new(Value::Map(root), at)
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), at));
+    Node::new(Value::Map(Box::new(root)), at)
 }
 
 fn apply_override<'db>(
@@ -465,8 +465,8 @@ fn apply_container<'db>(pod: &mut EffectivePod<'db>, mut container: Tree<'db>, a
     let mut spec = Map::default();
     spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(vec![container]), at));
     let mut root = Map::default();
-    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), at));
-    apply(pod, &Node::new(Value::Map(root), at));
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), at));
+    apply(pod, &Node::new(Value::Map(Box::new(root)), at));
 }
 
 /// Applies a template-shaped layer, with Flyte's container roles: an entry named `default`
@@ -532,8 +532,8 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
         let mut spec = Map::default();
         spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(elements), default.origin));
         let mut root = Map::default();
-        root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(spec), default.origin));
-        apply(pod, &Node::new(Value::Map(root), default.origin));
+        root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), default.origin));
+        apply(pod, &Node::new(Value::Map(Box::new(root)), default.origin));
     }
     let mut patch = patch.clone();
     if let Value::Map(root) = &mut patch.value

@@ -67,7 +67,7 @@ fn leaves<O: Copy>(node: &Node<O>, path: &mut String, out: &mut Vec<(String, Str
         Value::Float(x) => leaf(x.to_string()),
         Value::String(text) => leaf(crate::yaml::scalar(text)),
         Value::Map(entries) => {
-            for (key, value) in entries {
+            for (key, value) in entries.iter() {
                 let len = path.len();
                 if !path.is_empty() {
                     path.push('.');

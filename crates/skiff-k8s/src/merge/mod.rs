@@ -100,13 +100,13 @@ pub fn element_patch<O: Copy>(list: Shape, key: Node<O>, body: Option<&Node<O>>,
     let mut entries = Map::default();
     entries.insert(SmolStr::new_static(merge_key), key);
     if let Some(Value::Map(fields)) = body.map(|b| &b.value) {
-        for (name, value) in fields {
+        for (name, value) in fields.iter() {
             if name != merge_key {
                 entries.insert(name.clone(), value.clone());
             }
         }
     }
-    Some(Node::new(Value::Map(entries), origin))
+    Some(Node::new(Value::Map(Box::new(entries)), origin))
 }
 
 /// The patch element for `delete list[key]`: `{KEY: key, $patch: delete}`. `None` when the list
@@ -116,5 +116,5 @@ pub fn delete_element_patch<O: Copy>(list: Shape, key: Node<O>, origin: O) -> Op
     let mut entries = Map::default();
     entries.insert(SmolStr::new_static(merge_key), key);
     entries.insert(SmolStr::new_static(PATCH), Node::string("delete", origin));
-    Some(Node::new(Value::Map(entries), origin))
+    Some(Node::new(Value::Map(Box::new(entries)), origin))
 }

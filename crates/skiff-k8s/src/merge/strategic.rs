@@ -133,7 +133,7 @@ pub(crate) fn merge_node<O: Copy>(
                 return match patch_directive(directive, at)? {
                     // The object becomes the patch object, minus the directive; built on nothing,
                     // so its nulls are dropped and its own directives applied.
-                    PatchDirective::Replace => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
+                    PatchDirective::Replace => merge_map(Box::default(), patch.origin, entries, shape, at).map(Some),
                     // `{}` where there was an object; where there was none, nothing (the API
                     // server drops such a value rather than adding an empty object).
                     PatchDirective::Delete => Ok(match base {
@@ -144,7 +144,7 @@ pub(crate) fn merge_node<O: Copy>(
             }
             match base {
                 Some(Node { value: Value::Map(map), origin }) => merge_map(map, origin, entries, shape, at).map(Some),
-                _ => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
+                _ => merge_map(Box::default(), patch.origin, entries, shape, at).map(Some),
             }
         }
         Value::List(items) => {
@@ -159,7 +159,7 @@ pub(crate) fn merge_node<O: Copy>(
 }
 
 /// Go's `mergeMap` (without its `$patch` case, which [`merge_node`] handles).
-fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, at: &At) -> Result<Node<O>, O> {
+fn merge_map<O: Copy>(mut map: Box<Map<O>>, origin: O, patch: &Map<O>, shape: Shape, at: &At) -> Result<Node<O>, O> {
     let mut ordered: FxHashSet<&str> = FxHashSet::default();
     let mut appends = false;
     if patch.keys().any(|k| k.starts_with('$')) {

@@ -62,7 +62,7 @@ fn walk<O: Copy>(node: &Node<O>, shape: Shape, path: &mut Vec<Segment>, found: &
                 Shape::PodTemplate => Some((POD_TEMPLATE_FIELDS.to_vec(), "a PodTemplate".to_owned())),
                 _ => None,
             };
-            for (key, value) in entries {
+            for (key, value) in entries.iter() {
                 if key.starts_with('$') {
                     continue;
                 }

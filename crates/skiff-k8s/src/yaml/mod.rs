@@ -303,7 +303,7 @@ impl SpannedNode {
                 for (key, value) in entries {
                     map.insert(key, value.into_node(text, origin));
                 }
-                Value::Map(map)
+                Value::Map(Box::new(map))
             }
         };
         Node::new(value, at)

@@ -142,7 +142,7 @@ impl<N: Clone + PartialEq, F> Walker<'_, '_, N, F> {
                     return self.emitter.leaf(format_args!("{flow}"), note);
                 }
                 self.emitter.begin(Kind::Map, None)?;
-                for (key, value) in entries {
+                for (key, value) in entries.iter() {
                     self.emitter.set_key(key);
                     self.entry(value, shape.field(key))?;
                 }
@@ -185,7 +185,7 @@ impl<N: Clone + PartialEq, F> Walker<'_, '_, N, F> {
                     return self.emitter.leaf(format_args!("{}", flow_text(item)), None);
                 }
                 self.emitter.begin(Kind::Map, None)?;
-                for (key, value) in entries {
+                for (key, value) in entries.iter() {
                     self.emitter.set_key(key);
                     self.entry(value, shape.field(key))?;
                 }

@@ -57,10 +57,10 @@ pub fn lower_fields<'a, O: Copy>(
             // `metadata { ... }` is the template's ObjectMeta, written as one field of the body.
             let metadata = lowering.object(metadata, root, at);
             if let Value::Map(fields) = metadata.value {
-                entries.extend(fields);
+                entries.extend(*fields);
             }
             entries.insert(SmolStr::new_static("spec"), lowering.object(spec, root.field("spec"), at));
-            Node::new(Value::Map(entries), at)
+            Node::new(Value::Map(Box::new(entries)), at)
         }
     }
 }
@@ -104,7 +104,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                 entries.insert(key, node);
             }
         }
-        Node::new(Value::Map(entries), at)
+        Node::new(Value::Map(Box::new(entries)), at)
     }
 
     /// `list[key] { ... }`, `replace list[key] { ... }` and `delete list[key]`: an element of
@@ -195,7 +195,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                         let Some(text) = self.value(value, item.field("value")) else { continue };
                         let mut entries = Map::default();
                         entries.insert(SmolStr::new_static("value"), text);
-                        let body = Node::new(Value::Map(entries), element_at);
+                        let body = Node::new(Value::Map(Box::new(entries)), element_at);
                         merge::element_patch(shape, name, Some(&body), element_at)
                     }
                 },
@@ -218,7 +218,7 @@ fn replaced<O: Copy>(mut node: Node<O>, shape: Shape) -> Node<O> {
         Value::List(items) if matches!(shape.strategy(), ListStrategy::Keyed(_)) => {
             let mut directive = Map::default();
             directive.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
-            items.insert(0, Node::new(Value::Map(directive), at));
+            items.insert(0, Node::new(Value::Map(Box::new(directive)), at));
         }
         _ => {}
     }
