@@ -142,7 +142,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
     fn value(&mut self, value: &AstValue, shape: Shape) -> Option<Node<O>> {
         let at = (self.origin)(value.span);
         let lowered = match &value.kind {
-            ValueKind::Str(text) => Value::String(SmolStr::new(text)),
+            ValueKind::Str(text) => Value::String(text.clone()),
             ValueKind::Bool(b) => Value::Bool(*b),
             ValueKind::Null => Value::Null,
             ValueKind::Int(n) => match kind_at(shape) {
@@ -154,7 +154,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                 _ => Value::Float(*x),
             },
             // `8Gi`, `500m`: text wherever the schema holds them (a quantity, an int-or-string).
-            ValueKind::Unit(text) => Value::String(SmolStr::new(text)),
+            ValueKind::Unit(text) => Value::String(text.clone()),
             ValueKind::Object(block) if is_env_list(shape) => return Some(self.env_sugar(block, shape, at)),
             ValueKind::Object(block) => return Some(self.object(&block.fields, shape, at)),
             ValueKind::List(items) => {
