@@ -199,11 +199,11 @@ fn format(shown: &str, text: &str, color: bool, outcome: &mut Outcome) -> Option
         Ok(formatted) => Some(formatted),
         Err(FormatError::Syntax(errors)) => {
             if !out::is_closed(Stream::Stderr) {
-                let (index, mut columns) = (skiff_syntax::LineIndex::new(text), crate::quote::Columns::new(text));
+                let mut columns = crate::quote::Columns::new(text);
                 let mut w = out::writer(Stream::Stderr);
                 let written = errors.iter().take(report::MAX_SHOWN_PER_FILE).try_for_each(|error| {
                     let at = columns.line_col(error.span.start);
-                    report::write_one(&mut w, shown, text, &index, at, error, color)
+                    report::write_one(&mut w, shown, text, columns.index(), at, error, color)
                 });
                 out::check(Stream::Stderr, written.and_then(|()| w.flush()));
             }

@@ -65,6 +65,11 @@ impl<'a> Columns<'a> {
         Columns { text, index: LineIndex::new(text), last: None }
     }
 
+    /// The text's line starts, for quoting it ([`Excerpt::new`]).
+    pub fn index(&self) -> &LineIndex {
+        &self.index
+    }
+
     pub fn line_col(&mut self, offset: u32) -> (usize, usize) {
         let text = self.text;
         let mut offset = (offset as usize).min(text.len());

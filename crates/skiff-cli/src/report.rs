@@ -32,7 +32,6 @@ pub const MAX_SHOWN_PER_FILE: usize = 50;
 /// What a human report has shown of one file so far.
 struct FileShown<'a> {
     columns: Columns<'a>,
-    index: LineIndex,
     shown: usize,
     more_errors: usize,
     more_warnings: usize,
@@ -51,13 +50,7 @@ pub fn human(
         let text = loaded.text(&item.path);
         let file = files.entry(&item.path).or_insert_with(|| {
             order.push(&item.path);
-            FileShown {
-                columns: Columns::new(text),
-                index: LineIndex::new(text),
-                shown: 0,
-                more_errors: 0,
-                more_warnings: 0,
-            }
+            FileShown { columns: Columns::new(text), shown: 0, more_errors: 0, more_warnings: 0 }
         });
         let d = &item.diagnostic;
         if file.shown == MAX_SHOWN_PER_FILE {
@@ -69,7 +62,7 @@ pub fn human(
         }
         file.shown += 1;
         let at = file.columns.line_col(d.span.start);
-        write_one(out, loaded.display_path(&item.path), text, &file.index, at, d, color)?;
+        write_one(out, loaded.display_path(&item.path), text, file.columns.index(), at, d, color)?;
     }
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
     let more = |n: usize, word: &str| if n == 1 { format!("1 more {word}") } else { format!("{n} more {word}s") };

@@ -2,8 +2,7 @@
 
 use crate::check::{check_item, pod_diagnostics};
 use crate::config::project_config;
-use crate::db::{Db, RootDatabase, SourceFile};
-use crate::db::{file_chunks, parse_chunk};
+use crate::db::{Db, RootDatabase, SourceFile, file_chunks, parse_chunk};
 use crate::diagnostics::{file_diagnostics, own_diagnostics};
 use crate::items::{Signature, file_items, item_tree};
 use crate::load::Refusal;
@@ -209,9 +208,6 @@ fn referenced_paths(db: &dyn Db, file: SourceFile) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// Source text a thread should have to check, at least: checking runs at about 8 MB/s a core
-/// (BENCHMARKS.md), so 64 KB is some 8 ms of work against a thread's start of some 50 µs. What
-/// counts is the text, not the files: 11 files of 50 KB are worth two threads.
 /// Parses every chunk of `files` on up to `threads` threads, so that one large file is parsed
 /// on every core.
 fn parse_chunks_of(db: &RootDatabase, files: &[SourceFile], threads: usize) {
@@ -222,6 +218,9 @@ fn parse_chunks_of(db: &RootDatabase, files: &[SourceFile], threads: usize) {
     });
 }
 
+/// Source text a thread should have to check, at least: checking runs at about 8 MB/s a core
+/// (BENCHMARKS.md), so 64 KB is some 8 ms of work against a thread's start of some 50 µs. What
+/// counts is the text, not the files: 11 files of 50 KB are worth two threads.
 const BYTES_PER_THREAD: usize = 64 * 1024;
 
 /// How many threads the text of `files` is worth, up to one a core.
