@@ -229,7 +229,8 @@ pub fn env_var_name<O>(name: &str, at: O) -> Option<Finding<O>> {
                 .help("name the variable, as `DATA_DIR`"),
         );
     }
-    let bad = name.chars().find(|&c| !(' '..='~').contains(&c) || c == '=')?;
+    let allowed = |c: char| (' '..='~').contains(&c) && c != '=';
+    let bad = name.chars().find(|&c| !allowed(c))?;
     let why = match bad {
         '=' => "`=` separates a name from its value".to_owned(),
         c if c.is_ascii_control() => format!("the control character {}", c.escape_default()),
@@ -241,7 +242,7 @@ pub fn env_var_name<O>(name: &str, at: O) -> Option<Finding<O>> {
         format!("invalid environment variable name `{}`: {why}", name.escape_debug()),
     )
     .help("an environment variable name holds printable ASCII characters other than `=`");
-    let fixed: String = name.chars().map(|c| if (' '..='~').contains(&c) && c != '=' { c } else { '_' }).collect();
+    let fixed: String = name.chars().map(|c| if allowed(c) { c } else { '_' }).collect();
     if fixed.trim() == fixed {
         finding = finding.fix(format!("use `{fixed}`"), fixed);
     }
