@@ -433,14 +433,13 @@ impl<O: Copy> RequestAboveLimit<O> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merge::Value;
 
     #[test]
     fn a_request_above_its_limit_is_found_with_both_origins() {
         let json =
             serde_json::json!({"requests": {"cpu": "2", "memory": "1Gi"}, "limits": {"cpu": "1500m", "memory": "2Gi"}});
         let mut tree: Node<u32> = Node::from_json(&json, 0);
-        if let Value::Map(fields) = &mut tree.value {
+        if let Some(fields) = tree.value.map_mut() {
             fields["limits"].value = Node::from_json(&json["limits"], 7).value;
         }
         let found = requests_above_limits(&tree);

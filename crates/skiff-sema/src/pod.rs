@@ -420,11 +420,11 @@ fn base<'db>(primary: &str) -> Tree<'db> {
     spec.insert(SmolStr::new_static("restartPolicy"), Node::string("Never", at));
     spec.insert(
         SmolStr::new_static("containers"),
-        Node::new(Value::List(vec![Node::new(Value::Map(Box::new(container)), at)]), at),
+        Node::new(Value::list(vec![Node::new(Value::map(container), at)]), at),
     );
     let mut root = Map::default();
-    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), at));
-    Node::new(Value::Map(Box::new(root)), at)
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::map(spec), at));
+    Node::new(Value::map(root), at)
 }
 
 fn apply_override<'db>(
@@ -458,15 +458,15 @@ fn apply_override<'db>(
 
 /// Applies a `Container` patch to the primary container.
 fn apply_container<'db>(pod: &mut EffectivePod<'db>, mut container: Tree<'db>, at: Origin<'db>) {
-    if let Value::Map(fields) = &mut container.value {
+    if let Some(fields) = container.value.map_mut() {
         // The patch element names the container it patches; its fields follow.
         fields.shift_insert(0, SmolStr::new_static("name"), Node::string(pod.primary.clone(), at));
     }
     let mut spec = Map::default();
-    spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(vec![container]), at));
+    spec.insert(SmolStr::new_static("containers"), Node::new(Value::list(vec![container]), at));
     let mut root = Map::default();
-    root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), at));
-    apply(pod, &Node::new(Value::Map(Box::new(root)), at));
+    root.insert(SmolStr::new_static("spec"), Node::new(Value::map(spec), at));
+    apply(pod, &Node::new(Value::map(root), at));
 }
 
 /// Applies a template-shaped layer, with Flyte's container roles: an entry named `default`
@@ -487,7 +487,7 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
             Some("default") if !is_directive => defaults.push(element),
             Some("primary") => {
                 let mut element = element.clone();
-                if let Value::Map(fields) = &mut element.value
+                if let Some(fields) = element.value.map_mut()
                     && let Some(name) = fields.get_mut("name")
                 {
                     name.value = Value::String(pod.primary.clone());
@@ -520,7 +520,7 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
             .iter()
             .map(|name| {
                 let mut element = default.clone();
-                if let Value::Map(fields) = &mut element.value
+                if let Some(fields) = element.value.map_mut()
                     && let Some(slot) = fields.get_mut("name")
                 {
                     slot.value = Value::String(name.clone());
@@ -530,17 +530,17 @@ fn apply_template<'db>(pod: &mut EffectivePod<'db>, patch: &Tree<'db>) {
             .collect();
         // Entries in the pod's own order, so `default` moves nothing.
         let mut spec = Map::default();
-        spec.insert(SmolStr::new_static("containers"), Node::new(Value::List(elements), default.origin));
+        spec.insert(SmolStr::new_static("containers"), Node::new(Value::list(elements), default.origin));
         let mut root = Map::default();
-        root.insert(SmolStr::new_static("spec"), Node::new(Value::Map(Box::new(spec)), default.origin));
-        apply(pod, &Node::new(Value::Map(Box::new(root)), default.origin));
+        root.insert(SmolStr::new_static("spec"), Node::new(Value::map(spec), default.origin));
+        apply(pod, &Node::new(Value::map(root), default.origin));
     }
     let mut patch = patch.clone();
-    if let Value::Map(root) = &mut patch.value
-        && let Some(Value::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
+    if let Some(root) = patch.value.map_mut()
+        && let Some(spec) = root.get_mut("spec").and_then(|s| s.value.map_mut())
         && let Some(containers) = spec.get_mut("containers")
     {
-        containers.value = Value::List(rest);
+        containers.value = Value::list(rest);
     }
     apply(pod, &patch);
 }
@@ -640,8 +640,8 @@ fn compile_skiff_fields(pod: &mut EffectivePod<'_>) {
     let (retries, timeout) = (pod.retries, pod.timeout);
     let Some(Patch(tree)) = &mut pod.tree else { return };
     task_fields::write_tree(retries, timeout, tree);
-    if let Value::Map(root) = &mut tree.value
-        && let Some(at) = root.get_index_of("metadata")
+    if let Some(at) = tree.as_map().and_then(|root| root.get_index_of("metadata")).filter(|at| *at != 0)
+        && let Some(root) = tree.value.map_mut()
     {
         root.move_index(at, 0);
     }

@@ -282,18 +282,21 @@ pub(crate) fn write_tree<'db>(
     timeout: Option<(i64, Origin<'db>)>,
     tree: &mut Tree<'db>,
 ) {
-    let TreeValue::Map(root) = &mut tree.value else { return };
+    if retries.is_none() && timeout.is_none() {
+        return;
+    }
+    let Some(root) = tree.value.map_mut() else { return };
     if let Some((retries, origin)) = retries {
         let metadata = root.entry(SmolStr::new_static("metadata")).or_insert_with(|| Node::map(origin));
-        if let TreeValue::Map(metadata) = &mut metadata.value {
+        if let Some(metadata) = metadata.value.map_mut() {
             let annotations = metadata.entry(SmolStr::new_static("annotations")).or_insert_with(|| Node::map(origin));
-            if let TreeValue::Map(annotations) = &mut annotations.value {
+            if let Some(annotations) = annotations.value.map_mut() {
                 annotations.insert(SmolStr::new_static(RETRIES_ANNOTATION), Node::string(retries.to_string(), origin));
             }
         }
     }
     if let Some((seconds, origin)) = timeout
-        && let Some(TreeValue::Map(spec)) = root.get_mut("spec").map(|s| &mut s.value)
+        && let Some(spec) = root.get_mut("spec").and_then(|s| s.value.map_mut())
     {
         spec.insert(SmolStr::new_static("activeDeadlineSeconds"), Node::new(TreeValue::Int(seconds), origin));
     }

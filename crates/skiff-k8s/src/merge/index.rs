@@ -211,7 +211,7 @@ mod tests {
 
     fn values(json: serde_json::Value) -> Vec<Value<()>> {
         match Node::from_json(&json, ()).value {
-            Value::List(items) => items.into_iter().map(|n| n.value).collect(),
+            Value::List(items) => items.iter().map(|n| n.value.clone()).collect(),
             _ => unreachable!("a list"),
         }
     }
@@ -247,7 +247,7 @@ mod tests {
         )
         .value
         {
-            Value::List(items) => items,
+            Value::List(items) => std::sync::Arc::unwrap_or_clone(items),
             _ => unreachable!("a list"),
         };
         let index = Elements::new(&list, "containerPort");

@@ -86,9 +86,9 @@ pub fn replace<O: Copy>(value: &Node<O>, shape: Shape) -> Result<Option<Node<O>>
 
 /// `delete key`: removes `key` from the object `map` (what `key: null` does); the removed
 /// value back, if there was one. Anything but an object is left alone.
-pub fn delete_key<O>(map: &mut Node<O>, key: &str) -> Option<Node<O>> {
+pub fn delete_key<O: Clone>(map: &mut Node<O>, key: &str) -> Option<Node<O>> {
     match &mut map.value {
-        Value::Map(entries) => entries.shift_remove(key),
+        Value::Map(entries) if entries.contains_key(key) => std::sync::Arc::make_mut(entries).shift_remove(key),
         _ => None,
     }
 }
@@ -106,7 +106,7 @@ pub fn element_patch<O: Copy>(list: Shape, key: Node<O>, body: Option<&Node<O>>,
             }
         }
     }
-    Some(Node::new(Value::Map(Box::new(entries)), origin))
+    Some(Node::new(Value::map(entries), origin))
 }
 
 /// The patch element for `delete list[key]`: `{KEY: key, $patch: delete}`. `None` when the list
@@ -116,5 +116,5 @@ pub fn delete_element_patch<O: Copy>(list: Shape, key: Node<O>, origin: O) -> Op
     let mut entries = Map::default();
     entries.insert(SmolStr::new_static(merge_key), key);
     entries.insert(SmolStr::new_static(PATCH), Node::string("delete", origin));
-    Some(Node::new(Value::Map(Box::new(entries)), origin))
+    Some(Node::new(Value::map(entries), origin))
 }

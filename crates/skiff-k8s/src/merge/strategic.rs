@@ -8,6 +8,8 @@
 //! the same rules as everything else: nulls are dropped and directives are applied (or
 //! rejected) wherever they are. See `docs/merge.md` for where that shows.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::SmolStr;
 
@@ -125,6 +127,10 @@ pub(crate) fn merge_node<O: Copy>(
     if at.depth > MAX_DEPTH {
         return Err(at.error(K::TooDeep { limit: MAX_DEPTH }, patch.origin));
     }
+    if base.is_none() && shares_built_patches() && builds_itself(patch, shape, at.depth) {
+        // Shared, not rebuilt: a task's pod holds its template's values, not a copy of them.
+        return Ok(Some(patch.clone()));
+    }
     match &patch.value {
         Value::Null => Ok(None),
         Value::Map(entries) => {
@@ -133,7 +139,7 @@ pub(crate) fn merge_node<O: Copy>(
                 return match patch_directive(directive, at)? {
                     // The object becomes the patch object, minus the directive; built on nothing,
                     // so its nulls are dropped and its own directives applied.
-                    PatchDirective::Replace => merge_map(Box::default(), patch.origin, entries, shape, at).map(Some),
+                    PatchDirective::Replace => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
                     // `{}` where there was an object; where there was none, nothing (the API
                     // server drops such a value rather than adding an empty object).
                     PatchDirective::Delete => Ok(match base {
@@ -143,13 +149,15 @@ pub(crate) fn merge_node<O: Copy>(
                 };
             }
             match base {
-                Some(Node { value: Value::Map(map), origin }) => merge_map(map, origin, entries, shape, at).map(Some),
-                _ => merge_map(Box::default(), patch.origin, entries, shape, at).map(Some),
+                Some(Node { value: Value::Map(map), origin }) => {
+                    merge_map(Arc::unwrap_or_clone(map), origin, entries, shape, at).map(Some)
+                }
+                _ => merge_map(Map::default(), patch.origin, entries, shape, at).map(Some),
             }
         }
         Value::List(items) => {
             let (list, origin, below) = match base {
-                Some(Node { value: Value::List(list), origin }) => (list, origin, true),
+                Some(Node { value: Value::List(list), origin }) => (Arc::unwrap_or_clone(list), origin, true),
                 _ => (Vec::new(), patch.origin, false),
             };
             merge_list(list, origin, patch, items, shape, below, at).map(Some)
@@ -158,8 +166,53 @@ pub(crate) fn merge_node<O: Copy>(
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Off in the test that checks sharing against building (`merge::tests`).
+    pub(crate) static SHARE_BUILT_PATCHES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+fn shares_built_patches() -> bool {
+    #[cfg(test)]
+    return SHARE_BUILT_PATCHES.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    true
+}
+
+/// Whether `patch` merged onto nothing at `shape` is `patch` itself, origins included: no
+/// nulls (dropped) and no directives (applied) anywhere, no merge key or set value repeated (a
+/// keyed list groups the elements of a key; a set keeps one of each), every keyed element an
+/// object with its key, every set one kind of scalar, and no deeper than the engine goes.
+fn builds_itself<O>(patch: &Node<O>, shape: Shape, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match &patch.value {
+        Value::Null => false,
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => true,
+        Value::Map(entries) => entries
+            .iter()
+            .all(|(key, value)| !key.starts_with('$') && builds_itself(value, shape.field(key), depth + 1)),
+        Value::List(items) => {
+            let item_shape = shape.item();
+            let mut seen = ScalarSet::default();
+            let mut distinct = |value: &Value<O>| value.scalar_key().is_some() && seen.insert(value);
+            let fits = match shape.strategy() {
+                ListStrategy::Atomic => true,
+                ListStrategy::Keyed(key) => {
+                    items.iter().all(|item| item.as_map().and_then(|m| m.get(key)).is_some_and(|k| distinct(&k.value)))
+                }
+                ListStrategy::Set => {
+                    items.iter().all(|item| items[0].value.same_scalar_kind(&item.value) && distinct(&item.value))
+                }
+            };
+            fits && items.iter().all(|item| builds_itself(item, item_shape, depth + 1))
+        }
+    }
+}
+
 /// Go's `mergeMap` (without its `$patch` case, which [`merge_node`] handles).
-fn merge_map<O: Copy>(mut map: Box<Map<O>>, origin: O, patch: &Map<O>, shape: Shape, at: &At) -> Result<Node<O>, O> {
+fn merge_map<O: Copy>(mut map: Map<O>, origin: O, patch: &Map<O>, shape: Shape, at: &At) -> Result<Node<O>, O> {
     let mut ordered: FxHashSet<&str> = FxHashSet::default();
     let mut appends = false;
     if patch.keys().any(|k| k.starts_with('$')) {
@@ -248,7 +301,7 @@ fn merge_map<O: Copy>(mut map: Box<Map<O>>, origin: O, patch: &Map<O>, shape: Sh
             }
         }
     }
-    Ok(Node { value: Value::Map(map), origin })
+    Ok(Node { value: Value::map(map), origin })
 }
 
 /// Go's `applyRetainKeysDirective`: every non-null patch key must be listed; keys below that
@@ -296,7 +349,7 @@ fn delete_from_primitive_list<O: Copy>(
     if field_shape.items_are_objects() || matches!(field_shape.strategy(), ListStrategy::Keyed(_)) {
         return Err(invalid("the field is a list of objects: delete elements with `$patch: delete`"));
     }
-    if let Some(Node { value: Value::List(items), .. }) = map.get_mut(field) {
+    if let Some(items) = map.get_mut(field).and_then(|node| node.value.list_mut()) {
         let deleted: ScalarSet = values.iter().map(|v| &v.value).collect();
         items.retain(|item| !deleted.contains(&item.value));
     }
@@ -426,7 +479,7 @@ fn set_element_order<O: Copy>(
     };
     let mut listed = Vec::new();
     let mut unlisted = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
+    for (i, item) in Arc::unwrap_or_clone(items).into_iter().enumerate() {
         let Some(k) = key_of(&item, key) else {
             let kind = match key {
                 Some(key) => K::BaseElementWithoutKey { key, index: i },
@@ -442,7 +495,7 @@ fn set_element_order<O: Copy>(
     }
     let listed = sorted_by_rank(listed, &order_keys, key);
     let unlisted = sorted_by_rank(unlisted, &server_order, key);
-    let list = Node { value: Value::List(merge_sorted(unlisted, listed, &server_order, key)), origin };
+    let list = Node { value: Value::list(merge_sorted(unlisted, listed, &server_order, key)), origin };
     match index {
         Some(i) => map[i] = list,
         None => {
@@ -547,7 +600,7 @@ fn merge_list<O: Copy>(
                 }
                 out.extend(merge_node(None, item, item_shape, &at.index(i))?);
             }
-            Ok(Node { value: Value::List(out), origin: patch.origin })
+            Ok(Node { value: Value::list(out), origin: patch.origin })
         }
         ListStrategy::Keyed(key) => merge_keyed(base, origin, patch, items, key, shape.item(), below, at),
         ListStrategy::Set => merge_set(base, origin, patch.origin, items, at),
@@ -602,7 +655,7 @@ fn merge_keyed<O: Copy>(
             out.push((rank, built));
         }
         out.sort_by_key(|(rank, _)| *rank);
-        return Ok(Node { value: Value::List(out.into_iter().map(|(_, n)| n).collect()), origin: patch.origin });
+        return Ok(Node { value: Value::list(out.into_iter().map(|(_, n)| n).collect()), origin: patch.origin });
     }
     base.retain(|b| key_of(b, Some(key)).is_none_or(|k| !deleted.contains(k)));
     let server_order: Vec<Value<O>> = base.iter().filter_map(|b| key_of(b, Some(key))).cloned().collect();
@@ -626,7 +679,7 @@ fn merge_keyed<O: Copy>(
                 let key_origin = old.as_map().and_then(|m| m.get(key)).map(|k| k.origin);
                 let mut merged =
                     merge_node(Some(old), item, item_shape, &item_at)?.unwrap_or_else(|| Node::map(item.origin));
-                if let (Some(key_origin), Value::Map(entries)) = (key_origin, &mut merged.value)
+                if let (Some(key_origin), Some(entries)) = (key_origin, merged.value.map_mut())
                     && let Some(k) = entries.get_mut(key)
                 {
                     k.origin = key_origin;
@@ -649,7 +702,7 @@ fn merge_keyed<O: Copy>(
         base.into_iter().partition(|n| key_of(n, Some(key)).and_then(|k| patch_keys.get(k)).is_some());
     let upper = sorted_by_rank(upper, &patch_keys, Some(key));
     let lower = sorted_by_rank(lower, &server_order, Some(key));
-    Ok(Node { value: Value::List(merge_sorted(lower, upper, &server_order, Some(key))), origin })
+    Ok(Node { value: Value::list(merge_sorted(lower, upper, &server_order, Some(key))), origin })
 }
 
 /// A list of scalars merged as an ordered set (`metadata.finalizers`).
@@ -690,7 +743,7 @@ fn merge_set<O: Copy>(
             lower.push(b);
         }
     }
-    Ok(Node { value: Value::List(merge_sorted(lower, upper, &server_order, None)), origin })
+    Ok(Node { value: Value::list(merge_sorted(lower, upper, &server_order, None)), origin })
 }
 
 /// `+=`: appends the elements of `items` at the end of the list below, whatever its strategy.
@@ -701,7 +754,7 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
     };
     let (mut list, origin) = match base {
         None => (Vec::new(), items.origin),
-        Some(Node { value: Value::List(list), origin }) => (list, origin),
+        Some(Node { value: Value::List(list), origin }) => (Arc::unwrap_or_clone(list), origin),
         Some(other) => return Err(at.error(K::AppendToNonList { found: other.value.kind_name() }, items.origin)),
     };
     let item_shape = shape.item();
@@ -748,5 +801,5 @@ pub(crate) fn append_at<O: Copy>(base: Option<Node<O>>, items: &Node<O>, shape: 
             list.push(new);
         }
     }
-    Ok(Node { value: Value::List(list), origin })
+    Ok(Node { value: Value::list(list), origin })
 }

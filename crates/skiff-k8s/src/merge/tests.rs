@@ -203,7 +203,7 @@ fn element_patches_address_keyed_elements() {
     assert_eq!(delete.to_json(), json!({"name": "app", "$patch": "delete"}));
 
     let base = tree(json!([{"name": "app", "image": "app"}]), 0);
-    let patch = Node::new(Value::List(vec![add, delete]), 4);
+    let patch = Node::new(Value::list(vec![add, delete]), 4);
     let result = merge(Some(base), &patch, containers).unwrap().unwrap();
     assert_eq!(result.to_json(), json!([{"name": "sidecar", "image": "envoy"}]));
 
@@ -220,9 +220,9 @@ fn errors_name_the_path_and_the_origin_of_the_node_at_fault() {
     let base = tree(json!({"spec": {"containers": [{"name": "app"}]}}), 0);
     let mut patch = tree(json!({"spec": {"containers": [{"name": "app"}, {"image": "x"}]}}), 1);
     // Give the faulty element its own origin, as the semantic layer would.
-    if let Value::Map(root) = &mut patch.value
-        && let Some(Value::Map(spec)) = root.get_mut("spec").map(|n| &mut n.value)
-        && let Some(Value::List(items)) = spec.get_mut("containers").map(|n| &mut n.value)
+    if let Some(root) = patch.value.map_mut()
+        && let Some(spec) = root.get_mut("spec").and_then(|n| n.value.map_mut())
+        && let Some(items) = spec.get_mut("containers").and_then(|n| n.value.list_mut())
     {
         items[1].origin = 42;
     }
@@ -387,4 +387,72 @@ fn merging_long_lists_is_linear_in_their_length() {
     let (small, large) = (key_work(1_000), key_work(8_000));
     assert!(large <= 60 * 8_000, "{large} key comparisons for lists of 8,000");
     assert!(large < small * 10, "8 times the elements, {:.1} times the work", large as f64 / small as f64);
+}
+
+/// Random patches over the keys of a pod's lists of every strategy, with the nulls, directives
+/// and repeated keys that stop a patch from being shared, now and then.
+fn sharable_patch() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    #[rustfmt::skip]
+    const KEYS: &[&str] = &[
+        "spec", "metadata", "finalizers", "containers", "tolerations", "args", "env", "name", "value", "image",
+        "nodeSelector", "key", "ports", "containerPort", "protocol", "$patch",
+    ];
+    let leaf = prop_oneof![
+        8 => prop::sample::select(&["a", "b", "app", "replace", "delete"][..]).prop_map(|w| json!(w)),
+        3 => (0i64..3).prop_map(|i| json!(i)),
+        1 => Just(json!(null)),
+        1 => Just(json!(1.5)),
+    ];
+    leaf.prop_recursive(6, 80, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            // Named elements, for the keyed lists: `a`, `b`, `a` is grouped, not kept in order.
+            prop::collection::vec((prop::sample::select(&["a", "b"][..]), inner.clone()), 0..5).prop_map(|elements| {
+                serde_json::Value::Array(
+                    elements.into_iter().map(|(name, value)| json!({"name": name, "value": value})).collect(),
+                )
+            }),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..5).prop_map(|entries| {
+                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, ..Default::default() })]
+
+    /// A patch merged onto nothing is shared where building it would give the same tree, and
+    /// only there: every result, origin and error is what building it gives.
+    #[test]
+    fn sharing_a_patch_is_building_it(patch in sharable_patch()) {
+        let mut next = 0u32;
+        let patch = Node::from_json(&patch, 0u32).map_origins(&mut |_| { next += 1; next });
+        let spec = pts().field("spec");
+        let shapes = [pts(), spec, spec.field("containers"), spec.field("tolerations"),
+                      pts().field("metadata").field("finalizers"), spec.field("containers").item().field("env")];
+        for shape in shapes {
+            let shared = merge(None, &patch, shape);
+            strategic::SHARE_BUILT_PATCHES.with(|on| on.set(false));
+            let built = merge(None, &patch, shape);
+            strategic::SHARE_BUILT_PATCHES.with(|on| on.set(true));
+            proptest::prop_assert_eq!(shared, built);
+        }
+    }
+}
+
+#[test]
+fn a_clean_patch_merged_onto_nothing_is_shared_not_copied() {
+    let patch = tree(json!({"spec": {"nodeSelector": {"pool": "a"}, "tolerations": [{"key": "k"}]}}), 1);
+    let Some(merged) = merge(None, &patch, pts()).expect("merges") else { panic!("a value") };
+    let (Some(Value::Map(ours)), Some(Value::Map(theirs))) =
+        (merged.get_path(&["spec"]).map(|n| &n.value), patch.get_path(&["spec"]).map(|n| &n.value))
+    else {
+        panic!("maps")
+    };
+    assert!(std::sync::Arc::ptr_eq(ours, theirs));
+    let with_null = tree(json!({"spec": {"nodeSelector": {"pool": null}}}), 1);
+    let merged = merge(None, &with_null, pts()).expect("merges").expect("a value");
+    assert_eq!(merged.to_json(), json!({"spec": {"nodeSelector": {}}}), "a null is dropped, not shared");
 }

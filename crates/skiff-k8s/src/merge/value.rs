@@ -5,6 +5,12 @@
 //! use small integers, `skiff patch` uses the index of the file, the semantic layer an
 //! `OriginId` into its own table of file + span + layer. It must be `Copy` so the engine can hand
 //! it around freely.
+//!
+//! Lists and maps are shared (`Arc`) and copied on write: cloning a tree is a count, and a merge
+//! copies only the maps and lists on the paths it changes. A node's pod is its task's pod with a
+//! few overrides on top, and a task's pod is mostly its template's: they share everything else.
+
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use smol_str::SmolStr;
@@ -30,15 +36,45 @@ pub enum Value<O> {
     Int(i64),
     Float(f64),
     String(SmolStr),
-    List(Vec<Node<O>>),
-    /// Boxed: a map is 56 bytes and most nodes are scalars, so every node would pay for it.
-    Map(Box<Map<O>>),
+    /// Shared with every tree it was cloned into; [`Value::list_mut`] copies it on write.
+    List(Arc<Vec<Node<O>>>),
+    /// Shared like a list. Behind a pointer in any case: a map is 56 bytes and most nodes are
+    /// scalars, so every node would pay for it.
+    Map(Arc<Map<O>>),
 }
 
 // Floats compare by value, so a NaN is unequal to itself; nothing skiff reads yields one, and at
 // worst a cache sees a change that is not there. `Eq` lets incremental queries hold trees.
 impl<O: Eq> Eq for Node<O> {}
 impl<O: Eq> Eq for Value<O> {}
+
+impl<O> Value<O> {
+    pub fn list(items: Vec<Node<O>>) -> Self {
+        Value::List(Arc::new(items))
+    }
+
+    pub fn map(entries: Map<O>) -> Self {
+        Value::Map(Arc::new(entries))
+    }
+}
+
+impl<O: Clone> Value<O> {
+    /// The list to change, copied first if another tree shares it.
+    pub fn list_mut(&mut self) -> Option<&mut Vec<Node<O>>> {
+        match self {
+            Value::List(items) => Some(Arc::make_mut(items)),
+            _ => None,
+        }
+    }
+
+    /// The map to change, copied first if another tree shares it.
+    pub fn map_mut(&mut self) -> Option<&mut Map<O>> {
+        match self {
+            Value::Map(entries) => Some(Arc::make_mut(entries)),
+            _ => None,
+        }
+    }
+}
 
 impl<O> Value<O> {
     /// A short name of the kind of value, for messages: `a string`, `a list`, ...
@@ -105,12 +141,12 @@ impl<O: Copy> Node<O> {
 
     /// An empty map.
     pub fn map(origin: O) -> Self {
-        Node { value: Value::Map(Box::default()), origin }
+        Node { value: Value::Map(Arc::default()), origin }
     }
 
     /// An empty list.
     pub fn list(origin: O) -> Self {
-        Node { value: Value::List(Vec::new()), origin }
+        Node { value: Value::List(Arc::default()), origin }
     }
 
     /// A tree from a JSON value, every node with the same origin. Integers that fit an `i64`
@@ -124,10 +160,10 @@ impl<O: Copy> Node<O> {
                 None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             serde_json::Value::String(s) => Value::String(SmolStr::new(s)),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(|i| Node::from_json(i, origin)).collect()),
-            serde_json::Value::Object(entries) => Value::Map(Box::new(
-                entries.iter().map(|(k, v)| (SmolStr::new(k), Node::from_json(v, origin))).collect(),
-            )),
+            serde_json::Value::Array(items) => Value::list(items.iter().map(|i| Node::from_json(i, origin)).collect()),
+            serde_json::Value::Object(entries) => {
+                Value::map(entries.iter().map(|(k, v)| (SmolStr::new(k), Node::from_json(v, origin))).collect())
+            }
         };
         Node { value, origin }
     }
@@ -140,10 +176,8 @@ impl<O: Copy> Node<O> {
             Value::Int(i) => Value::Int(*i),
             Value::Float(x) => Value::Float(*x),
             Value::String(s) => Value::String(s.clone()),
-            Value::List(items) => Value::List(items.iter().map(|i| i.map_origins(f)).collect()),
-            Value::Map(entries) => {
-                Value::Map(Box::new(entries.iter().map(|(k, v)| (k.clone(), v.map_origins(f))).collect()))
-            }
+            Value::List(items) => Value::list(items.iter().map(|i| i.map_origins(f)).collect()),
+            Value::Map(entries) => Value::map(entries.iter().map(|(k, v)| (k.clone(), v.map_origins(f))).collect()),
         };
         Node { value, origin: f(self.origin) }
     }
@@ -198,14 +232,23 @@ impl<O> Node<O> {
         keys.iter().try_fold(self, |node, key| node.as_map()?.get(*key))
     }
 
-    /// Removes every null map entry and null list element, at any depth.
-    pub fn drop_nulls(&mut self) {
+    /// Removes every null map entry and null list element, at any depth. Shared lists and maps
+    /// without a null stay shared.
+    pub fn drop_nulls(&mut self)
+    where
+        O: Clone,
+    {
+        if !self.contains_null() {
+            return;
+        }
         match &mut self.value {
             Value::List(items) => {
+                let items = Arc::make_mut(items);
                 items.retain(|i| !i.is_null());
                 items.iter_mut().for_each(Node::drop_nulls);
             }
             Value::Map(entries) => {
+                let entries = Arc::make_mut(entries);
                 entries.retain(|_, v| !v.is_null());
                 entries.values_mut().for_each(Node::drop_nulls);
             }
@@ -227,7 +270,9 @@ impl<O> Node<O> {
     /// order: this is "same output bytes", not "same JSON object".
     pub fn same_values(&self, other: &Node<O>) -> bool {
         match (&self.value, &other.value) {
-            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_values(y)),
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same_values(y))
+            }
             (Value::Map(a), Value::Map(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.same_values(vb))
             }

@@ -297,13 +297,13 @@ impl SpannedNode {
             RawValue::Int(i) => Value::Int(i),
             RawValue::Float(x) => Value::Float(x),
             RawValue::String(s) => Value::String(s),
-            RawValue::List(items) => Value::List(items.into_iter().map(|i| i.into_node(text, origin)).collect()),
+            RawValue::List(items) => Value::list(items.into_iter().map(|i| i.into_node(text, origin)).collect()),
             RawValue::Map(entries) => {
                 let mut map = Map::default();
                 for (key, value) in entries {
                     map.insert(key, value.into_node(text, origin));
                 }
-                Value::Map(Box::new(map))
+                Value::map(map)
             }
         };
         Node::new(value, at)

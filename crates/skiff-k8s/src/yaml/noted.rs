@@ -162,7 +162,7 @@ impl<N: Clone + PartialEq, F> Walker<'_, '_, N, F> {
                 }
                 let note = if items.is_empty() { self.note(value.origin) } else { note };
                 self.emitter.begin(Kind::List, note)?;
-                for item in items {
+                for item in items.iter() {
                     self.element(item, shape.item(), note.is_none())?;
                 }
                 self.emitter.end()

@@ -57,10 +57,10 @@ pub fn lower_fields<'a, O: Copy>(
             // `metadata { ... }` is the template's ObjectMeta, written as one field of the body.
             let metadata = lowering.object(metadata, root, at);
             if let Value::Map(fields) = metadata.value {
-                entries.extend(*fields);
+                entries.extend(std::sync::Arc::unwrap_or_clone(fields));
             }
             entries.insert(SmolStr::new_static("spec"), lowering.object(spec, root.field("spec"), at));
-            Node::new(Value::Map(Box::new(entries)), at)
+            Node::new(Value::map(entries), at)
         }
     }
 }
@@ -104,7 +104,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                 entries.insert(key, node);
             }
         }
-        Node::new(Value::Map(Box::new(entries)), at)
+        Node::new(Value::map(entries), at)
     }
 
     /// `list[key] { ... }`, `replace list[key] { ... }` and `delete list[key]`: an element of
@@ -132,10 +132,10 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
         };
         let Some(element) = element else { return };
         let entry = entries.entry(list).or_insert_with(|| Node::list(at));
-        match &mut entry.value {
-            Value::List(items) => items.push(element),
+        match entry.value.list_mut() {
+            Some(items) => items.push(element),
             // `list: value` and `list[key]` in one body: a duplicate the checker reports.
-            _ => *entry = Node::new(Value::List(vec![element]), at),
+            _ => *entry = Node::new(Value::list(vec![element]), at),
         }
     }
 
@@ -159,7 +159,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
             ValueKind::Object(block) => return Some(self.object(&block.fields, shape, at)),
             ValueKind::List(items) => {
                 let item = shape.item();
-                Value::List(items.iter().filter_map(|i| self.value(i, item)).collect())
+                Value::list(items.iter().filter_map(|i| self.value(i, item)).collect())
             }
             // A reference or an unreadable value: reported by the checkers, left out here.
             ValueKind::Ref(_) | ValueKind::Error => return None,
@@ -195,7 +195,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
                         let Some(text) = self.value(value, item.field("value")) else { continue };
                         let mut entries = Map::default();
                         entries.insert(SmolStr::new_static("value"), text);
-                        let body = Node::new(Value::Map(Box::new(entries)), element_at);
+                        let body = Node::new(Value::map(entries), element_at);
                         merge::element_patch(shape, name, Some(&body), element_at)
                     }
                 },
@@ -203,7 +203,7 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
             };
             elements.extend(element);
         }
-        Node::new(Value::List(elements), at)
+        Node::new(Value::list(elements), at)
     }
 }
 
@@ -211,16 +211,13 @@ impl<O: Copy, F: FnMut(Span) -> O> Lowering<'_, F> {
 /// below instead of merging. Scalars and atomic lists replace anyway.
 fn replaced<O: Copy>(mut node: Node<O>, shape: Shape) -> Node<O> {
     let at = node.origin;
-    match &mut node.value {
-        Value::Map(entries) => {
-            entries.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
-        }
-        Value::List(items) if matches!(shape.strategy(), ListStrategy::Keyed(_)) => {
-            let mut directive = Map::default();
-            directive.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
-            items.insert(0, Node::new(Value::Map(Box::new(directive)), at));
-        }
-        _ => {}
+    let keyed = matches!(shape.strategy(), ListStrategy::Keyed(_));
+    if let Some(entries) = node.value.map_mut() {
+        entries.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
+    } else if let Some(items) = node.value.list_mut().filter(|_| keyed) {
+        let mut directive = Map::default();
+        directive.insert(SmolStr::new_static(PATCH), Node::string("replace", at));
+        items.insert(0, Node::new(Value::map(directive), at));
     }
     node
 }
