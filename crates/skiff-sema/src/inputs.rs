@@ -143,15 +143,21 @@ pub fn visit_value_strings(v: &Value, f: &mut impl FnMut(&str, Span)) {
 /// template, the project default, an override): in a container's `command`, `args` or `env`
 /// values each must name a parameter of `task` (or be `{{outputs.path}}` in a task with an
 /// output); anywhere else nothing substitutes them. The task's own text is checked where it is
-/// written, with its fixes.
-pub fn pod_placeholder_errors<'db>(db: &'db dyn Db, task: ItemId<'db>, tree: &Node<Origin<'db>>) -> Vec<PodError<'db>> {
+/// written, with its fixes. What `tree` shares with `checked` at the same place (a node's pod
+/// with its task's, whose errors it holds already) is not looked at again.
+pub fn pod_placeholder_errors<'db>(
+    db: &'db dyn Db,
+    task: ItemId<'db>,
+    tree: &Node<Origin<'db>>,
+    checked: Option<&Node<Origin<'db>>>,
+) -> Vec<PodError<'db>> {
     let Some(ItemKind::Task(ast)) = item_ast(db, task).map(|i| &i.kind) else { return Vec::new() };
     let params: Vec<&str> = ast.params.iter().map(|p| p.name.text.as_str()).collect();
     let has_output =
         ast.output.as_ref().is_some_and(|ty| !matches!(crate::types::Ty::from_syntax(ty), crate::types::Ty::Unit));
     let mut errors = Vec::new();
     let mut path = Vec::new();
-    walk(tree, &mut path, &mut |path, text, origin| {
+    walk(tree, checked, &mut path, &mut |path, text, origin| {
         if matches!(origin.place, Place::Item { item, .. } if item == task) {
             return;
         }
@@ -206,15 +212,30 @@ pub fn is_substituted(path: &[&str]) -> bool {
     )
 }
 
-/// Every string of a tree with its path of map keys (list positions left out).
-fn walk<'t, O: Copy>(node: &'t Node<O>, path: &mut Vec<&'t str>, f: &mut impl FnMut(&[&str], &str, O)) {
+/// Every string of a tree with its path of map keys (list positions left out), but for the
+/// lists and maps it shares with `checked` at the same place.
+fn walk<'t, O: Copy>(
+    node: &'t Node<O>,
+    checked: Option<&'t Node<O>>,
+    path: &mut Vec<&'t str>,
+    f: &mut impl FnMut(&[&str], &str, O),
+) {
+    if checked.is_some_and(|checked| node.shares_with(checked)) {
+        return;
+    }
     match &node.value {
         Tree::String(text) => f(path, text, node.origin),
-        Tree::List(items) => items.iter().for_each(|item| walk(item, path, f)),
+        Tree::List(items) => {
+            let below = checked.and_then(Node::as_list).unwrap_or_default();
+            for (i, item) in items.iter().enumerate() {
+                walk(item, below.get(i), path, f);
+            }
+        }
         Tree::Map(map) => {
+            let below = checked.and_then(Node::as_map);
             for (key, value) in map.iter() {
                 path.push(key.as_str());
-                walk(value, path, f);
+                walk(value, below.and_then(|b| b.get(key)), path, f);
                 path.pop();
             }
         }

@@ -217,6 +217,8 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
         let FieldOp::Replace { value, .. } = &field.op else { return None };
         (field.key.name.text == TaskField::PodTemplate.name() && field.key.index.is_none()).then_some((i, value))
     });
+    // The task's pod, when the node's starts as it: what the two share was checked there.
+    let mut checked = None;
     let mut pod = match swap {
         Some((i, value)) => match template_ref(db, workflow, value) {
             // The same template swapped into the same task is merged once; only the layer of
@@ -246,7 +248,11 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
             }
             None => build_task_pod(db, task, Some(template_value(db, workflow, value, &mut |span| at(i, span)))),
         },
-        None => task_pod(db, task).clone(),
+        None => {
+            let task_pod = task_pod(db, task);
+            checked = task_pod.tree.as_ref().map(|t| &t.0);
+            task_pod.clone()
+        }
     };
     for (i, clause) in overrides.iter().enumerate() {
         apply_override(db, workflow, &mut pod, &clause.field, &mut |span| at(i, span));
@@ -254,8 +260,9 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     finish(
         &mut pod,
         Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
+        checked,
     );
-    placeholders(db, task, &mut pod);
+    placeholders(db, task, &mut pod, checked);
     Some(Cow::Owned(pod))
 }
 
@@ -373,8 +380,8 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
             task_fields::apply(&mut pod, field, &mut at);
         }
     }
-    finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
-    placeholders(db, task, &mut pod);
+    finish(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)), None);
+    placeholders(db, task, &mut pod, None);
     // An `image` the body writes but that did not read is reported already.
     if !body.is_some_and(|b| b.fields.iter().any(|f| f.key.name.text == "image")) {
         missing_image(&mut pod, at(body.map_or(Span::empty(0), |b| b.span)));
@@ -402,9 +409,9 @@ fn missing_image<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
 }
 
 /// The errors of placeholders the task's own text did not write ([`crate::inputs`]).
-fn placeholders<'db>(db: &'db dyn Db, task: ItemId<'db>, pod: &mut EffectivePod<'db>) {
+fn placeholders<'db>(db: &'db dyn Db, task: ItemId<'db>, pod: &mut EffectivePod<'db>, checked: Option<&Tree<'db>>) {
     let Some(Patch(tree)) = &pod.tree else { return };
-    for error in crate::inputs::pod_placeholder_errors(db, task, tree) {
+    for error in crate::inputs::pod_placeholder_errors(db, task, tree, checked) {
         if !pod.errors.contains(&error) {
             pod.errors.push(error);
         }
@@ -575,10 +582,18 @@ fn merge_error(error: MergeError<Origin<'_>>) -> PodError<'_> {
     }
 }
 
+/// The elements of `list` but those shared with the element at the same place of `checked`.
+fn unchecked<'t, 'db>(list: &'t [Tree<'db>], checked: &'t [Tree<'db>]) -> impl Iterator<Item = &'t Tree<'db>> {
+    list.iter().enumerate().filter(move |(i, c)| !checked.get(*i).is_some_and(|b| c.shares_with(b))).map(|(_, c)| c)
+}
+
 /// The checks only a merged pod allows: the primary container is still there, and no request
-/// exceeds its limit once every layer has spoken.
-fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
+/// exceeds its limit once every layer has spoken. A container shared with `checked` (the task's
+/// pod a node's starts as, whose errors it holds) was checked there.
+fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>, checked: Option<&Tree<'db>>) {
     let Some(tree) = &pod.tree else { return };
+    let checked_list =
+        |field| checked.and_then(|c| c.get_path(&["spec", field])).and_then(Node::as_list).unwrap_or_default();
     let containers = tree.0.get_path(&["spec", "containers"]).and_then(Node::as_list).unwrap_or_default();
     let has_primary = containers.iter().any(|c| c.get_path(&["name"]).and_then(Node::as_str) == Some(&pod.primary));
     if !has_primary && pod.errors.is_empty() {
@@ -596,7 +611,9 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
     let init_containers = tree.0.get_path(&["spec", "initContainers"]).and_then(Node::as_list).unwrap_or_default();
     // A sidecar without an image is `unmatched-container`, reported where a layer made it; the
     // task's own container is checked with its body (`missing_image`).
-    for container in init_containers.iter().filter(|c| c.get_path(&["image"]).is_none()) {
+    for container in
+        unchecked(init_containers, checked_list("initContainers")).filter(|c| c.get_path(&["image"]).is_none())
+    {
         let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
         errors.push(PodError {
             code: codes::MISSING_IMAGE,
@@ -606,7 +623,7 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>) {
             also: None,
         });
     }
-    for container in containers {
+    for container in unchecked(containers, checked_list("containers")) {
         let name = container.get_path(&["name"]).and_then(Node::as_str).unwrap_or("?");
         let Some(resources) = container.get_path(&["resources"]) else { continue };
         // Within one layer the body's own check has said it already.

@@ -223,6 +223,16 @@ impl<O> Node<O> {
         }
     }
 
+    /// Whether both are the same list or map, shared rather than equal: what was found in one
+    /// is true of the other.
+    pub fn shares_with(&self, other: &Node<O>) -> bool {
+        match (&self.value, &other.value) {
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b),
+            (Value::Map(a), Value::Map(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
