@@ -201,15 +201,12 @@ fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     const HEAD: &[u8] = b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [";
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut first = true;
-    // JSON text has no raw newline inside a string: every line of a Pod is indented as a whole.
+    // Each Pod printed where it stands in the List: two levels in, on a line of its own.
     let render = |pod: compile::CompiledPod| {
-        let text = serde_json::to_string_pretty(&pod.pod).map_err(|e| other(e.to_string()))?;
-        let mut indented = String::with_capacity(text.len() + text.len() / 8);
-        for line in text.lines() {
-            indented.push_str("\n    ");
-            indented.push_str(line);
-        }
-        Ok::<String, Failure>(indented)
+        let mut text = b"\n    ".to_vec();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut text, NestedPretty::at_depth(2));
+        serde::Serialize::serialize(&pod.pod, &mut serializer).map_err(|e| other(e.to_string()))?;
+        String::from_utf8(text).map_err(|e| other(e.to_string()))
     };
     // Nothing is written before the first Pod: a request refused before it prints nothing.
     compile::build_each(&loaded.workspace.db, options, render, |text| {
@@ -226,6 +223,82 @@ fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// serde_json's pretty layout (two spaces a level) for a value that starts `depth` levels in:
+/// the text `to_string_pretty` gives with every line after the first indented by `depth` levels,
+/// written once instead of printed and then indented.
+struct NestedPretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl NestedPretty {
+    fn at_depth(depth: usize) -> Self {
+        NestedPretty { depth, has_value: false }
+    }
+
+    fn new_line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn document(object: &impl serde::Serialize, format: Format) -> Result<String, String> {
@@ -367,4 +440,27 @@ fn render(loaded: &Loaded, lines: &[ExplainLine], color: bool) -> String {
             format!("# {}{place}", note.layer)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NestedPretty;
+
+    /// The layout is serde_json's own, every line after the first moved in: empty containers
+    /// stay on one line, nested and trailing ones close where serde_json closes them.
+    #[test]
+    fn nested_pretty_is_pretty_json_indented() {
+        let value = serde_json::json!({
+            "a": 1, "empty": {}, "none": [], "list": [1, [2, {}], {"b": [[]], "c": "x\ny"}],
+            "deep": {"e": {"f": [null, true, 1.5, "\u{1f}"]}}
+        });
+        for depth in [0, 1, 2, 5] {
+            let pretty = serde_json::to_string_pretty(&value).expect("serializes");
+            let expected = pretty.lines().collect::<Vec<_>>().join(&format!("\n{}", "  ".repeat(depth)));
+            let mut text = Vec::new();
+            let mut serializer = serde_json::Serializer::with_formatter(&mut text, NestedPretty::at_depth(depth));
+            serde::Serialize::serialize(&value, &mut serializer).expect("serializes");
+            assert_eq!(String::from_utf8(text).expect("UTF-8"), expected, "at depth {depth}");
+        }
+    }
 }
