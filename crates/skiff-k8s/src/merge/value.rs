@@ -7,8 +7,8 @@
 //! it around freely.
 //!
 //! Lists and maps are shared (`Arc`) and copied on write: cloning a tree is a count, and a merge
-//! copies only the maps and lists on the paths it changes. A node's pod is its task's pod with a
-//! few overrides on top, and a task's pod is mostly its template's: they share everything else.
+//! copies only the maps and lists on the paths its patch changes, so a result built from a base
+//! and a few small patches shares everything else with the base (and with the patches).
 
 use std::sync::Arc;
 
