@@ -244,8 +244,16 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
                     Some((at, close_text, &format!("insert `{close_text}`"))),
                 ));
             }
-            (entries.into_iter().map(|((o, _), _, _)| o).collect(), e.span())
+            (exact(entries.into_iter().map(|((o, _), _, _)| o).collect()), e.span())
         })
+}
+
+/// A list of the tree at its exact size. chumsky collects by pushing (room for four at the
+/// least), and a collect in place keeps the room of the larger element it came from; a large
+/// workspace holds a few million of these lists, most of one or two elements.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }
 
 fn open_text(close: &str) -> &'static str {
@@ -264,7 +272,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .separated_by(just(Token::Dot))
         .at_least(1)
         .collect::<Vec<_>>()
-        .map_with(|segments, e| Path { segments, span: e.span() })
+        .map_with(|segments, e| Path { segments: exact(segments), span: e.span() })
         .labelled("a name");
 
     // `value` and `block` are built with `recursive`, whose handles inside the definitions are
@@ -317,7 +325,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                 field_ends_in_block,
                 "field",
             )
-            .map(|(fields, span)| Block { fields: fields.into_iter().flatten().collect(), span })
+            .map(|(fields, span)| Block { fields: exact(fields.into_iter().flatten().collect()), span })
         });
         block_out = Some(block.clone());
         let literal = select! {
@@ -364,6 +372,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             .separated_by(just(Token::Comma).then(newlines()))
             .at_least(1)
             .collect::<Vec<_>>()
+            .map(exact)
             .delimited_by(just(Token::LBracket), just(Token::RBracket));
         let named =
             name.then(args.or_not()).map(|(name, args)| TypeKind::Named { name, args: args.unwrap_or_default() });
@@ -391,7 +400,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         |_| false,
         "parameter",
     )
-    .map(|(params, _)| params.into_iter().flatten().collect::<Vec<_>>());
+    .map(|(params, _)| exact(params.into_iter().flatten().collect::<Vec<_>>()));
     let output = just(Token::Arrow).ignore_then(ty.clone()).or_not();
 
     let arg = name
@@ -421,7 +430,11 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             |_| false,
             "argument",
         ))
-        .map_with(|(callee, (args, _)), e| Call { callee, args: args.into_iter().flatten().collect(), span: e.span() })
+        .map_with(|(callee, (args, _)), e| Call {
+            callee,
+            args: exact(args.into_iter().flatten().collect()),
+            span: e.span(),
+        })
         .labelled("a task call");
 
     let override_clause = newlines()
@@ -432,7 +445,9 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .then_ignore(newlines())
         .then(call)
         .then(override_clause.repeated().collect::<Vec<_>>())
-        .map_with(|((name, call), overrides), e| Stmt::Let(Let { name, call, overrides, span: e.span() }));
+        .map_with(|((name, call), overrides), e| {
+            Stmt::Let(Let { name, call, overrides: exact(overrides), span: e.span() })
+        });
     let return_stmt =
         kw("return").ignore_then(value.clone()).map_with(|value, e| Stmt::Return(Return { value, span: e.span() }));
     let stmt_entry = choice((let_stmt, return_stmt)).labelled("a statement (`let` or `return`)");
