@@ -194,7 +194,15 @@ pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
 /// The pod of a task on its own: layers 1 to 4.
 #[salsa::tracked(returns(ref))]
 pub fn task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>) -> EffectivePod<'db> {
-    build_task_pod(db, task, None)
+    kept(build_task_pod(db, task, None))
+}
+
+/// A pod the database keeps, without the spare room its merge left.
+fn kept(mut pod: EffectivePod<'_>) -> EffectivePod<'_> {
+    if let Some(Patch(tree)) = &mut pod.tree {
+        tree.shrink_to_fit();
+    }
+    pod
 }
 
 /// The pod one workflow node runs: its task's pod with the call's overrides on top. `binding`
@@ -221,30 +229,17 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     let mut checked = None;
     let mut pod = match swap {
         Some((i, value)) => match template_ref(db, workflow, value) {
-            // The same template swapped into the same task is merged once; only the layer of
-            // its values differs from node to node.
+            // The swapped templates' values are the override's: relabelled, then merged. Not
+            // kept in the database: each such pod is one node's (a large build had 30 MB of
+            // them), and relabelling a kept pod copied all of it anyway.
             Some(template) => {
                 let layer = at(i, value.span).layer;
-                let relabel = |origin: Origin<'db>| match origin.layer {
+                let mut relabel = |origin: Origin<'db>| match origin.layer {
                     Layer::Template(_) => Origin { layer, ..origin },
                     _ => origin,
                 };
-                let swapped = swapped_task_pod(db, task, template);
-                EffectivePod {
-                    tree: swapped.tree.as_ref().map(|t| Patch(t.0.map_origins(&mut |o| relabel(o)))),
-                    primary: swapped.primary.clone(),
-                    retries: swapped.retries,
-                    timeout: swapped.timeout,
-                    errors: swapped
-                        .errors
-                        .iter()
-                        .map(|e| PodError {
-                            origin: relabel(e.origin),
-                            also: e.also.clone().map(|(o, m)| (relabel(o), m)),
-                            ..e.clone()
-                        })
-                        .collect(),
-                }
+                let patches = chain_patches(db, template).map(|p| Patch(p.0.map_origins(&mut relabel))).collect();
+                build_task_pod(db, task, Some(patches))
             }
             None => build_task_pod(db, task, Some(template_value(db, workflow, value, &mut |span| at(i, span)))),
         },
@@ -264,13 +259,6 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     );
     placeholders(db, task, &mut pod, checked);
     Some(Cow::Owned(pod))
-}
-
-/// The pod of a task whose template is swapped for `template` (and its `extends` chain), the
-/// swapped layers keeping their templates' names (a node relabels them as its override).
-#[salsa::tracked(returns(ref))]
-fn swapped_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, template: ItemId<'db>) -> EffectivePod<'db> {
-    build_task_pod(db, task, Some(chain_patches(db, template).cloned().collect()))
 }
 
 /// The patches of a template's `extends` chain, root first: the layers it stands for.

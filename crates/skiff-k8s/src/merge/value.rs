@@ -242,6 +242,28 @@ impl<O> Node<O> {
         keys.iter().try_fold(self, |node, key| node.as_map()?.get(*key))
     }
 
+    /// Gives back the spare room of the lists and maps this tree alone holds (a map grows to
+    /// seven entries for five, a list to eight for five), at any depth; shared ones, which
+    /// belong to another tree as well, are left as they are. For trees kept for long: lowered
+    /// bodies and task pods are most of a large build's memory.
+    pub fn shrink_to_fit(&mut self) {
+        match &mut self.value {
+            Value::List(items) => {
+                if let Some(items) = Arc::get_mut(items) {
+                    items.shrink_to_fit();
+                    items.iter_mut().for_each(Node::shrink_to_fit);
+                }
+            }
+            Value::Map(entries) => {
+                if let Some(entries) = Arc::get_mut(entries) {
+                    entries.shrink_to_fit();
+                    entries.values_mut().for_each(Node::shrink_to_fit);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Removes every null map entry and null list element, at any depth. Shared lists and maps
     /// without a null stay shared.
     pub fn drop_nulls(&mut self)
