@@ -138,14 +138,25 @@ pub fn build_each<T: Send, E: From<BuildError> + Send>(
     }
     let chunks = plan.nodes.len().div_ceil(CHUNK);
     let stop = std::sync::atomic::AtomicBool::new(false);
+    // The chunk the writer waits for. A thread does not start a chunk more than two a thread
+    // ahead of it: the writer keeps what arrives early until its turn, so a thread running ahead
+    // piled pods up in memory however small the channel (10 MB of a build of 52,440 pods).
+    let written = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    let lead = threads * 2;
     std::thread::scope(|scope| {
-        // Bounded, so that fast workers cannot pile up pods the writer has not taken yet.
         let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<Result<T, E>>)>(threads * 2);
         for worker in 0..threads {
-            let (sender, db, plan, render, stop) = (sender.clone(), db.clone(), &plan, &render, &stop);
+            let (sender, db, plan, render, stop, written) =
+                (sender.clone(), db.clone(), &plan, &render, &stop, &written);
             scope.spawn(move || {
                 let selected = selected_workflows(&db, options);
                 for chunk in (worker..chunks).step_by(threads) {
+                    let (next, moved) = written;
+                    let mut next = next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    while chunk >= *next + lead && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        next = moved.wait(next).unwrap_or_else(std::sync::PoisonError::into_inner);
+                    }
+                    drop(next);
                     if stop.load(std::sync::atomic::Ordering::Relaxed) {
                         return;
                     }
@@ -178,12 +189,17 @@ pub fn build_each<T: Send, E: From<BuildError> + Send>(
                         emit(item?)?;
                     }
                     next += 1;
+                    *written.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = next;
+                    written.1.notify_all();
                 }
             }
             Ok(())
         })();
         if result.is_err() {
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            // Under the lock, so that no thread checks `stop` and then sleeps through this.
+            let _lock = written.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            written.1.notify_all();
         }
         // Workers blocked on a full channel finish once it is gone.
         drop(receiver);

@@ -126,10 +126,10 @@ proptest! {
     }
 }
 
-/// A workspace large enough for the build to use every core: three workflows of 100 nodes.
-fn large_workspace() -> Workspace {
+/// A workspace large enough for the build to use every core: `workflows` workflows of 100 nodes.
+fn large_workspace(workflows: usize) -> Workspace {
     let mut text = String::from("task step(n: int) {\n  image: \"step:1\"\n  args: [\"{{inputs.n}}\"]\n}\n");
-    for w in 0..3 {
+    for w in 0..workflows {
         text.push_str(&format!("\nworkflow w{w}() {{\n"));
         for i in 0..100 {
             text.push_str(&format!("  let n{i} = step(n: {i})\n"));
@@ -147,7 +147,7 @@ fn large_workspace() -> Workspace {
 
 #[test]
 fn a_build_on_every_core_is_the_build_of_each_workflow_in_order() {
-    let workspace = large_workspace();
+    let workspace = large_workspace(3);
     let all = compile::build(&workspace.db, &BuildOptions::default()).expect("builds");
     assert_eq!(all.len(), 300);
     let mut one_by_one = Vec::new();
@@ -163,7 +163,7 @@ fn a_build_on_every_core_is_the_build_of_each_workflow_in_order() {
 
 #[test]
 fn the_first_error_stops_a_build_on_every_core() {
-    let workspace = large_workspace();
+    let workspace = large_workspace(3);
     let mut emitted = Vec::new();
     let result = compile::build_each(
         &workspace.db,
@@ -184,4 +184,35 @@ fn the_first_error_stops_a_build_on_every_core() {
     // Everything before the failing pod, in order, and nothing after it.
     assert_eq!(emitted.len(), 157);
     assert_eq!(emitted.last().map(String::as_str), Some("n56"));
+}
+
+#[test]
+fn a_slow_pod_does_not_let_the_other_threads_pile_up_pods() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workspace = large_workspace(20);
+    let (rendered, emitted, most) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+    let result = compile::build_each(
+        &workspace.db,
+        &BuildOptions::default(),
+        |pod| {
+            // The first pod holds its thread up while the others could run ahead.
+            if pod.workflow == "w0" && pod.binding == "n0" {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            let waiting = rendered.fetch_add(1, Ordering::SeqCst) + 1 - emitted.load(Ordering::SeqCst);
+            most.fetch_max(waiting, Ordering::SeqCst);
+            Ok::<(), compile::BuildError>(())
+        },
+        |()| {
+            emitted.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        },
+    );
+    assert!(result.is_ok());
+    assert_eq!(emitted.load(Ordering::SeqCst), 2000);
+    // Each thread at most two chunks of 64 ahead of the writer, besides the chunk it is on.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let bound = 3 * threads * 64;
+    let most = most.load(Ordering::SeqCst);
+    assert!(most <= bound, "{most} pods were rendered and waiting, more than {bound}");
 }
