@@ -7,10 +7,9 @@
 //! never by the name of a field that uses them.
 
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 /// The full definition name of Kubernetes' `Quantity`.

@@ -399,4 +399,30 @@ mod tests {
         let origins = a.map_origins(&mut |()| 3u32);
         assert_eq!(origins.origin, 3);
     }
+
+    #[test]
+    fn shrinking_gives_back_spare_room_but_leaves_shared_trees_alone() {
+        let shared = Node::from_json(&json!({"kept": [1, 2, 3]}), ());
+        let mut entries = Map::default();
+        for key in ["a", "b", "c", "d", "e"] {
+            entries.insert(key.into(), Node::from_json(&json!(1), ()));
+        }
+        entries.insert("shared".into(), shared.clone());
+        let mut items = Vec::with_capacity(16);
+        items.push(Node::new(Value::map(entries), ()));
+        let mut tree = Node::new(Value::list(items), ());
+        let before = tree.clone();
+        // The clone shares the whole tree: nothing of it is this tree's alone.
+        tree.shrink_to_fit();
+        let Value::List(items) = &tree.value else { panic!("a list") };
+        assert_eq!(items.capacity(), 16, "a list another tree holds is left as it is");
+        drop(before);
+        tree.shrink_to_fit();
+        let Value::List(items) = &tree.value else { panic!("a list") };
+        assert_eq!(items.capacity(), 1);
+        let map = items[0].as_map().expect("a map");
+        assert_eq!(map.capacity(), map.len());
+        assert!(map["shared"].shares_with(&shared), "a subtree another tree holds is not copied");
+        assert_eq!(tree.to_json(), json!([{"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "shared": {"kept": [1, 2, 3]}}]));
+    }
 }
