@@ -119,10 +119,12 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
     let layer = Layer::Template(template);
     match &ast.body {
         TemplateBody::Block(block) => {
-            let tree = crate::body::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
+            let mut tree = crate::body::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
                 layer,
                 place: Place::Item { item: template, span },
             });
+            // Kept for the whole run, and shared by every task pod built on it.
+            tree.shrink_to_fit();
             Some(Patch(tree))
         }
         TemplateBody::File(path) => {
@@ -197,7 +199,8 @@ pub fn task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>) -> EffectivePod<'db> {
     kept(build_task_pod(db, task, None))
 }
 
-/// A pod the database keeps, without the spare room its merge left.
+/// A pod the database keeps, without the spare room its merge left (the task's lowered body
+/// included: the pod holds it alone once the pod is built).
 fn kept(mut pod: EffectivePod<'_>) -> EffectivePod<'_> {
     if let Some(Patch(tree)) = &mut pod.tree {
         tree.shrink_to_fit();

@@ -30,10 +30,7 @@ pub fn lower_body<O: Copy>(
     origin: &mut impl FnMut(Span) -> O,
 ) -> Node<O> {
     let fields = body.fields.iter().filter(|f| !skip.contains(&f.key.name.text.as_str()));
-    let mut patch = lower_fields(fields, body.span, shape, origin);
-    // A body's patch is kept as long as its item is (templates', tasks').
-    patch.shrink_to_fit();
-    patch
+    lower_fields(fields, body.span, shape, origin)
 }
 
 /// The patch of fields written at the top level of a body of `shape` (one `override` clause is
