@@ -258,7 +258,7 @@ module.exports = grammar({
       optional(seq(
         '[',
         optional($._newlines),
-        field('index', $._value),
+        field('index', $._merge_key),
         optional($._newlines),
         ']',
       )),
@@ -290,6 +290,18 @@ module.exports = grammar({
       $.null,
       $.reference,
       $.list,
+    ),
+
+    // What `key[...]` addresses an element by: a scalar or a name, never a list or a block.
+    _merge_key: $ => choice(
+      $.string,
+      $.integer,
+      $.float,
+      $.unit_literal,
+      $.true,
+      $.false,
+      $.null,
+      $.reference,
     ),
 
     list: $ => seq('[', entries($, $._value), ']'),

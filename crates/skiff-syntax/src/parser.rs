@@ -113,8 +113,14 @@ fn newlines<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![()] {
     just(Token::Newline).repeated().ignored()
 }
 
-fn is_opener(t: &Token<'_>) -> bool {
-    matches!(t, Token::LBrace | Token::LBracket | Token::LParen)
+/// The closer an opener waits for.
+fn closer_of(t: &Token<'_>) -> Option<Token<'static>> {
+    match t {
+        Token::LBrace => Some(Token::RBrace),
+        Token::LBracket => Some(Token::RBracket),
+        Token::LParen => Some(Token::RParen),
+        _ => None,
+    }
 }
 
 fn is_closer(t: &Token<'_>) -> bool {
@@ -122,8 +128,10 @@ fn is_closer(t: &Token<'_>) -> bool {
 }
 
 /// One or more tokens up to (not including) a token for which `stop` holds, returning the first
-/// token and the span skipped. A bracket group is skipped whole when it is closed; an unclosed
-/// opener is skipped alone. Written by hand rather than with combinators: a combinator that
+/// token and the span skipped. A bracket group is skipped whole when it is closed, each opener
+/// by its own kind of closer; an opener left open (or closed by the wrong kind, as the `}`
+/// that ends the item in `a["k" { b: 1 }`) is skipped alone, so the skip never runs past the
+/// end of the block it is in. Written by hand rather than with combinators: a combinator that
 /// tries each group and falls back on failure takes time exponential in the number of unclosed
 /// openers, while this scan is linear per opener (and the lexer bounds the nesting).
 fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, Span)] {
@@ -136,23 +144,27 @@ fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -
                 return Err(<Er as LabelError<'t, In<'t, 's>, &'static str>>::expected_found(None, None, span));
             }
         };
+        let mut waiting = Vec::new();
         while let Some(token) = inp.peek() {
             if stop(&token) {
                 break;
             }
             let checkpoint = inp.save();
             inp.next();
-            if is_opener(&token) {
-                let mut depth = 1usize;
-                while depth > 0 {
+            if let Some(closer) = closer_of(&token) {
+                waiting.clear();
+                waiting.push(closer);
+                while let Some(&expected) = waiting.last() {
                     match inp.next() {
-                        Some(t) if is_opener(&t) => depth += 1,
-                        Some(t) if is_closer(&t) => depth -= 1,
-                        Some(_) => {}
+                        Some(t) if t == expected => {
+                            waiting.pop();
+                        }
+                        Some(t) if is_closer(&t) => break,
+                        Some(t) => waiting.extend(closer_of(&t)),
                         None => break,
                     }
                 }
-                if depth > 0 {
+                if !waiting.is_empty() {
                     inp.rewind(checkpoint);
                     inp.next();
                 }
@@ -275,6 +287,26 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .map_with(|segments, e| Path { segments: exact(segments), span: e.span() })
         .labelled("a name");
 
+    let literal = select! {
+        Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
+        // An integer too large for i64 was reported by the lexer.
+        Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
+        Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
+        Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
+        Token::Ident("true") => ValueKind::Bool(true),
+        Token::Ident("false") => ValueKind::Bool(false),
+        Token::Ident("null") => ValueKind::Null,
+        Token::Error => ValueKind::Error,
+        Token::Word(w) => ValueKind::Str(SmolStr::new(w)),
+    };
+    // A merge key is a scalar. Were it any value, a `[` left open after a field name would parse
+    // the rest of the item as the key, fail at the missing `]`, and leave the fields after it
+    // to be parsed again: twice the work for each such line, exponential in their number.
+    let merge_key = choice((literal, path.map(ValueKind::Ref)))
+        .map_with(|kind, e| Value { kind, span: e.span() })
+        .labelled("a merge key (a string or a number)")
+        .boxed();
+
     // `value` and `block` are built with `recursive`, whose handles inside the definitions are
     // weak: with `Recursive::declare` they held each other (and themselves) through strong
     // `Rc`s, so every grammar built, one a parse, was leaked (about 5 KB a call).
@@ -290,7 +322,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             ));
             let index = just(Token::LBracket)
                 .ignore_then(newlines())
-                .ignore_then(value.clone())
+                .ignore_then(merge_key)
                 .then_ignore(newlines())
                 .then_ignore(just(Token::RBracket));
             let key = key_name
@@ -328,18 +360,6 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             .map(|(fields, span)| Block { fields: exact(fields.into_iter().flatten().collect()), span })
         });
         block_out = Some(block.clone());
-        let literal = select! {
-            Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
-            // An integer too large for i64 was reported by the lexer.
-            Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
-            Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
-            Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
-            Token::Ident("true") => ValueKind::Bool(true),
-            Token::Ident("false") => ValueKind::Bool(false),
-            Token::Ident("null") => ValueKind::Null,
-            Token::Error => ValueKind::Error,
-            Token::Word(w) => ValueKind::Str(SmolStr::new(w)),
-        };
         // An element that looks like a field means the list's `]` is missing: stop the list there.
         let field_start = choice((
             select! { Token::Ident(_) => () },
