@@ -43,7 +43,7 @@ impl<'t, 's: 't> GrammarError<'t, 's> for RichError<'t, 's> {
 }
 
 macro_rules! P {
-    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<Er>> + Clone };
+    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<Er>> + Clone + 't };
 }
 
 /// Item keywords, for the check that a chunk's first token starts an item and for error
@@ -258,6 +258,7 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
             }
             (exact(entries.into_iter().map(|((o, _), _, _)| o).collect()), e.span())
         })
+        .boxed()
 }
 
 /// A list of the tree at its exact size. chumsky collects by pushing (room for four at the
@@ -328,7 +329,8 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
             let key = key_name
                 .then(index.or_not())
                 .map_with(|((name, quoted), index), e| Key { name, quoted, index: index.map(Box::new), span: e.span() })
-                .labelled("a field name");
+                .labelled("a field name")
+                .boxed();
             let assign = choice((
                 just(Token::Colon).ignore_then(newlines()).ignore_then(value.clone()).map(|v| (v, false)),
                 block.clone().map(|b: Block| (Value { span: b.span, kind: ValueKind::Object(b) }, true)),
@@ -344,7 +346,8 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
                     just(Token::PlusEq).ignore_then(newlines()).ignore_then(value.clone()).map(FieldOp::Append),
                 ))),
             ))
-            .map_with(|(key, op), e| Field { key, op, span: e.span() });
+            .map_with(|(key, op), e| Field { key, op, span: e.span() })
+            .boxed();
             field_out = Some(field.clone());
             let block_entry = field.map(Some);
             delimited(
