@@ -6,7 +6,7 @@
 //! Entries name the owning definition by its short name (`PodSpec`, unique in this schema) and the
 //! field as the API spells it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use crate::schema::{TypeId, schema};
@@ -162,7 +162,9 @@ pub const STRING_MAP_FIELDS: &[(&str, &str, StringMapRule)] = &[
 ];
 
 /// `owner -> field -> value`: nested so lookups take a borrowed field name.
-type Table<V> = HashMap<TypeId, HashMap<&'static str, V>>;
+/// Fx hashing: these are read for every field of every body checked, and the keys are not
+/// chosen by an adversary who could make them collide (they come from the tables above).
+type Table<V> = FxHashMap<TypeId, FxHashMap<&'static str, V>>;
 
 #[derive(Default)]
 struct Index {

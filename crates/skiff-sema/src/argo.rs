@@ -207,7 +207,7 @@ fn node_template(
             (arg.param.as_str(), value)
         })
         .collect();
-    let values: HashMap<&str, &str> = values.iter().map(|(p, v)| (*p, v.as_str())).collect();
+    let values: rustc_hash::FxHashMap<&str, &str> = values.iter().map(|(p, v)| (*p, v.as_str())).collect();
     // The pod's name is Argo's to choose.
     let pod = crate::compile::node_manifest(db, &explained.pod, "", None, workflow, binding, task, &values)?;
     let mut labels = pod.metadata.labels.unwrap_or_default();

@@ -7,7 +7,8 @@
 //! is; `{{inputs.x}}` becomes Kubernetes' own `$(SKIFF_INPUT_X)` expansion. The result depends
 //! only on the sources and the options: same input, same bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodTemplate, PodTemplateSpec};
 use serde_json::Value as Json;
@@ -302,7 +303,7 @@ pub fn pod_names<'a>(nodes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Str
     let nodes: Vec<(&str, &str)> = nodes.collect();
     let plain: Vec<String> =
         nodes.iter().map(|(w, b)| skiff_k8s::names::sanitize_dns1123(&format!("{w}-{b}"))).collect();
-    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut count: FxHashMap<&str, usize> = FxHashMap::default();
     for name in &plain {
         *count.entry(name.as_str()).or_default() += 1;
     }
@@ -562,7 +563,7 @@ fn make_pod(
     task: ItemId<'_>,
     inputs: &[(SmolStr, InputValue)],
 ) -> Result<Pod, String> {
-    let known: HashMap<&str, &str> = inputs
+    let known: FxHashMap<&str, &str> = inputs
         .iter()
         .filter_map(|(p, v)| match v {
             InputValue::Known(text) => Some((p.as_str(), text.as_str())),
@@ -609,7 +610,7 @@ pub(crate) fn node_manifest(
     workflow: ItemId<'_>,
     binding: &ast::Let,
     task: ItemId<'_>,
-    values: &HashMap<&str, &str>,
+    values: &FxHashMap<&str, &str>,
 ) -> Result<Pod, String> {
     let tree = &effective.tree.as_ref().ok_or("the pod could not be made")?.0;
     let template: PodTemplateSpec = skiff_k8s::merge::decode(tree).map_err(|e| format!("not a valid Pod: {e}"))?;
@@ -642,7 +643,7 @@ pub const OUTPUT_PATH: &str = "/tmp/skiff/outputs/output";
 
 /// `{{inputs.x}}` in `command`, `args` and `env` values becomes `$(SKIFF_INPUT_X)`; a value
 /// given in `known` is set as the variable, first in `env` so later variables can use it too.
-fn render_inputs(container: &mut Container, known: &HashMap<&str, &str>) {
+fn render_inputs(container: &mut Container, known: &FxHashMap<&str, &str>) {
     let mut used: Vec<String> = Vec::new();
     let mut render = |text: &mut String| {
         if text.contains("{{") {

@@ -3,8 +3,8 @@
 //! operators (`+=`, `delete`, `[key]`) are used where they mean something. The checks of one
 //! value by its kind are in [`super::values`].
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use skiff_k8s::codes;
 use skiff_k8s::names;
@@ -78,7 +78,7 @@ impl Checker {
     }
 
     pub(super) fn object_fields(&mut self, fields: &[AstField], scope: Scope, skip: &[&str]) {
-        let mut seen = HashMap::new();
+        let mut seen = FxHashMap::default();
         for field in fields {
             if matches!(field.op, FieldOp::Error) {
                 continue;
@@ -103,7 +103,7 @@ impl Checker {
     }
 
     /// Reports a key written twice in one object.
-    fn duplicate_key<'k>(&mut self, seen: &mut HashMap<Cow<'k, str>, Span>, key: &'k Key) {
+    fn duplicate_key<'k>(&mut self, seen: &mut FxHashMap<Cow<'k, str>, Span>, key: &'k Key) {
         let Some(identity) = key_identity(key) else { return };
         if let Some(first) = seen.get(&identity) {
             self.report(
@@ -309,7 +309,7 @@ impl Checker {
             (Some(owner), What::Field(field)) => tables::string_map_rule(owner, field),
             _ => None,
         };
-        let mut seen = HashMap::new();
+        let mut seen = FxHashMap::default();
         for field in &block.fields {
             if matches!(field.op, FieldOp::Error) {
                 continue;
@@ -373,7 +373,7 @@ impl Checker {
     }
 
     pub(super) fn env_sugar(&mut self, block: &Block, items: TypeId) {
-        let mut seen = HashMap::new();
+        let mut seen = FxHashMap::default();
         for field in &block.fields {
             if matches!(field.op, FieldOp::Error) {
                 continue;
@@ -448,7 +448,7 @@ impl Checker {
     pub(super) fn keyed_elements(&mut self, elements: &[Value], slot: Slot<'_>) {
         let (Some(owner), What::Field(list)) = (slot.owner, slot.what) else { return };
         let Some(merge_key) = tables::keyed_list(owner, list).and_then(|k| k.merge_key) else { return };
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: FxHashMap<String, Span> = FxHashMap::default();
         for element in elements {
             let ValueKind::Object(block) = &element.kind else { continue };
             let key_field = block.fields.iter().rev().find(|f| f.key.name.text == merge_key && f.key.index.is_none());
