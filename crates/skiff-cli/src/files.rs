@@ -23,7 +23,7 @@ impl Loaded {
     }
 
     pub fn text(&self, path: &str) -> &str {
-        self.workspace.file(path).map_or("", |file| file.text(&self.workspace.db).as_str())
+        self.workspace.file(path).map_or("", |file| &**file.text(&self.workspace.db))
     }
 
     pub fn unreadable_diagnostics(&self) -> Vec<FileDiagnostic> {
@@ -49,7 +49,7 @@ impl Loaded {
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     let loader = Loader::for_paths(DiskFs, &paths)?;
-    let mut workspace = Workspace::new(RootDatabase::new());
+    let mut workspace = Workspace::new(RootDatabase::for_one_run());
     let report = loader.load_paths(&mut workspace, &paths)?;
     let root = std::fs::canonicalize(loader.root()).unwrap_or_else(|_| loader.root().to_path_buf());
     let mut loaded = Loaded { workspace, display: BTreeMap::new(), not_utf8: Vec::new(), root };

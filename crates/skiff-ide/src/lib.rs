@@ -139,7 +139,7 @@ impl AnalysisHost {
 
     /// The text of a known file.
     pub fn text(&self, path: &str) -> Option<String> {
-        self.workspace.file(path).map(|file| file.text(&self.workspace.db).clone())
+        self.workspace.file(path).map(|file| file.text(&self.workspace.db).to_string())
     }
 
     /// The workspace paths a file imports or reads (`(path, is_data_file)`), for front ends that
@@ -184,7 +184,7 @@ impl Analysis {
 
     /// The text of a file, if it is known.
     pub fn file_text(&self, path: &str) -> Cancellable<Option<String>> {
-        self.with_db(|db| file(db, path).map(|f| f.text(db).clone()))
+        self.with_db(|db| file(db, path).map(|f| f.text(db).to_string()))
     }
 
     /// Every diagnostic of one file (`.skiff` files and `skiff.toml`), in source order.

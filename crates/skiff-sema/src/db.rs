@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 pub struct SourceFile {
     #[returns(ref)]
     pub path: String,
+    /// Shared with the chunks cut from it in a batch run (see [`ChunkText`]).
     #[returns(ref)]
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// The files one command or editor session works on, by workspace path. Imports resolve
@@ -40,6 +41,12 @@ pub struct Files {
 pub trait Db: salsa::Database {
     /// The workspace's file set (one per database).
     fn files(&self) -> Files;
+
+    /// Whether a chunk's key shares its file's text rather than copying its own (see
+    /// [`ChunkText`]). Fixed when the database is made, so no query depends on it changing.
+    fn shares_chunk_texts(&self) -> bool {
+        false
+    }
 }
 
 /// Query names in execution order, recorded by [`RootDatabase::with_execution_log`].
@@ -50,6 +57,7 @@ pub type ExecutionLog = Arc<Mutex<Vec<String>>>;
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
     files: Option<Files>,
+    shares_chunk_texts: bool,
 }
 
 impl Default for RootDatabase {
@@ -63,8 +71,16 @@ impl RootDatabase {
         Self::default()
     }
 
+    /// A database for one run over texts that are not edited afterwards (`skiff check`,
+    /// `build`): each chunk's key points into its file's text instead of holding a copy, which
+    /// saves as much memory as the sources take. Not for an editor: there every edit would
+    /// keep a whole text alive for the one chunk keyed into it.
+    pub fn for_one_run() -> Self {
+        RootDatabase { shares_chunk_texts: true, ..Self::default() }
+    }
+
     fn from_storage(storage: salsa::Storage<Self>) -> Self {
-        let mut db = RootDatabase { storage, files: None };
+        let mut db = RootDatabase { storage, files: None, shares_chunk_texts: false };
         db.files = Some(Files::new(&db, BTreeMap::new(), BTreeMap::new(), None, BTreeMap::new()));
         db
     }
@@ -91,6 +107,10 @@ impl Db for RootDatabase {
     fn files(&self) -> Files {
         self.files.expect("set at construction")
     }
+
+    fn shares_chunk_texts(&self) -> bool {
+        self.shares_chunk_texts
+    }
 }
 
 /// One chunk of a file (see [`skiff_syntax::chunks`]: an item with its doc lines, or the text
@@ -100,9 +120,88 @@ impl Db for RootDatabase {
 #[salsa::interned(debug)]
 pub struct ChunkKey<'db> {
     #[returns(ref)]
-    pub text: String,
+    pub text: ChunkText,
     #[returns(copy)]
     pub next: Option<ItemKeyword>,
+}
+
+/// The text of a chunk: a range of its file's text, or a copy of its own (see
+/// [`Db::shares_chunk_texts`]). Hashed and compared as the text alone, however it is held.
+#[derive(Clone)]
+pub struct ChunkText {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl ChunkText {
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start as usize..self.end as usize]
+    }
+}
+
+impl std::ops::Deref for ChunkText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for ChunkText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ChunkText {}
+
+impl std::hash::Hash for ChunkText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::fmt::Debug for ChunkText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+/// A chunk's place in its file, to look its key up without copying its text first.
+#[derive(Clone, Copy)]
+struct ChunkSlice<'a> {
+    file: &'a Arc<str>,
+    start: u32,
+    end: u32,
+    share: bool,
+}
+
+impl ChunkSlice<'_> {
+    fn as_str(&self) -> &str {
+        &self.file[self.start as usize..self.end as usize]
+    }
+}
+
+impl std::hash::Hash for ChunkSlice<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl<'a> salsa::HashEqLike<ChunkSlice<'a>> for ChunkText {
+    fn eq(&self, data: &ChunkSlice<'a>) -> bool {
+        self.as_str() == data.as_str()
+    }
+}
+
+impl salsa::Lookup<ChunkText> for ChunkSlice<'_> {
+    fn into_owned(self) -> ChunkText {
+        if self.share {
+            ChunkText { text: self.file.clone(), start: self.start, end: self.end }
+        } else {
+            ChunkText { text: Arc::from(self.as_str()), start: 0, end: self.end - self.start }
+        }
+    }
 }
 
 /// The file's chunks in order, each with its offset in the file. Re-runs after every edit to
@@ -110,9 +209,13 @@ pub struct ChunkKey<'db> {
 #[salsa::tracked(returns(ref))]
 pub fn file_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<(ChunkKey<'db>, u32)> {
     let text = file.text(db);
+    let share = db.shares_chunk_texts();
     skiff_syntax::chunks(text)
         .into_iter()
-        .map(|chunk| (ChunkKey::new(db, &text[chunk.span.range()], chunk.next), chunk.span.start))
+        .map(|chunk| {
+            let slice = ChunkSlice { file: text, start: chunk.span.start, end: chunk.span.end, share };
+            (ChunkKey::new(db, slice, chunk.next), chunk.span.start)
+        })
         .collect()
 }
 
@@ -134,4 +237,50 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
         out.append(parse_chunk(db, chunk).clone(), offset);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    const TEXT: &str = "pod_template a { nodeSelector { pool: \"x\" } }\n\ntask t() { image: \"busybox\" }\n";
+
+    fn chunk_texts(db: &RootDatabase, file: SourceFile) -> Vec<ChunkText> {
+        file_chunks(db, file).iter().map(|(key, _)| key.text(db).clone()).collect()
+    }
+
+    #[test]
+    fn a_run_shares_its_files_text_and_an_editor_copies_it() {
+        let mut run = Workspace::new(RootDatabase::for_one_run());
+        let file = run.set_file("a.skiff", TEXT.to_string());
+        let shared = chunk_texts(&run.db, file);
+        assert_eq!(shared.len(), 2);
+        assert!(shared.iter().all(|chunk| Arc::ptr_eq(&chunk.text, file.text(&run.db))));
+
+        let mut editor = Workspace::new(RootDatabase::new());
+        let file = editor.set_file("a.skiff", TEXT.to_string());
+        let copied = chunk_texts(&editor.db, file);
+        assert!(copied.iter().all(|chunk| !Arc::ptr_eq(&chunk.text, file.text(&editor.db))));
+        assert!(copied.iter().all(|chunk| chunk.text.len() == chunk.as_str().len()), "a copy holds its chunk alone");
+
+        // Held either way, the same text is the same key: equal, and hashed alike.
+        assert_eq!(shared, copied);
+        let hash = |chunk: &ChunkText| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, chunk);
+        assert_eq!(shared.iter().map(hash).collect::<Vec<_>>(), copied.iter().map(hash).collect::<Vec<_>>());
+        assert_eq!(copied[1].as_str(), "task t() { image: \"busybox\" }\n");
+    }
+
+    #[test]
+    fn a_chunk_unchanged_by_an_edit_keeps_its_key_when_texts_are_shared() {
+        let mut run = Workspace::new(RootDatabase::for_one_run());
+        let file = run.set_file("a.skiff", TEXT.to_string());
+        let before: Vec<_> =
+            file_chunks(&run.db, file).iter().map(|(key, _)| salsa::plumbing::AsId::as_id(key)).collect();
+        run.set_file("a.skiff", TEXT.replace("busybox", "alpine"));
+        let after: Vec<_> =
+            file_chunks(&run.db, file).iter().map(|(key, _)| salsa::plumbing::AsId::as_id(key)).collect();
+        assert_eq!(before[0], after[0]);
+        assert_ne!(before[1], after[1]);
+    }
 }

@@ -47,12 +47,12 @@ impl Workspace {
         let files = self.db.files();
         let existing = if data { files.data_files(&self.db) } else { files.skiff_files(&self.db) }.get(path).copied();
         if let Some(file) = existing {
-            if file.text(&self.db) != &text {
-                file.set_text(&mut self.db).to(text);
+            if **file.text(&self.db) != *text {
+                file.set_text(&mut self.db).to(text.into());
             }
             return file;
         }
-        let file = SourceFile::new(&self.db, path.to_string(), text);
+        let file = SourceFile::new(&self.db, path.to_string(), text.into());
         let mut map = if data { files.data_files(&self.db) } else { files.skiff_files(&self.db) }.clone();
         map.insert(path.to_string(), file);
         if data {
@@ -67,12 +67,12 @@ impl Workspace {
     pub fn set_config(&mut self, text: String) -> SourceFile {
         let files = self.db.files();
         if let Some(file) = files.config(&self.db) {
-            if file.text(&self.db) != &text {
-                file.set_text(&mut self.db).to(text);
+            if **file.text(&self.db) != *text {
+                file.set_text(&mut self.db).to(text.into());
             }
             return file;
         }
-        let file = SourceFile::new(&self.db, CONFIG_PATH.to_string(), text);
+        let file = SourceFile::new(&self.db, CONFIG_PATH.to_string(), text.into());
         files.set_config(&mut self.db).to(Some(file));
         file
     }
