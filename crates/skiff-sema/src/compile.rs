@@ -307,15 +307,21 @@ pub fn pod_names<'a>(nodes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Str
     for name in &plain {
         *count.entry(name.as_str()).or_default() += 1;
     }
+    // Decided before `plain` is consumed, so each plain name is moved out, not copied: a build
+    // holds these names throughout, one per pod.
+    let keeps: Vec<bool> =
+        plain.iter().map(|name| name.len() <= 63 && count[name.as_str()] == 1 && !name.is_empty()).collect();
+    drop(count);
     nodes
         .iter()
-        .zip(&plain)
-        .map(|((w, b), name)| {
-            if name.len() <= 63 && count[name.as_str()] == 1 && !name.is_empty() {
-                return name.clone();
+        .zip(plain)
+        .zip(keeps)
+        .map(|(((w, b), name), keep)| {
+            if keep {
+                return name;
             }
             let hash = format!("{:08x}", fnv1a(format!("{w}\0{b}").as_bytes()) as u32);
-            let mut stem = name.clone();
+            let mut stem = name;
             stem.truncate(63 - 1 - hash.len());
             let stem = stem.trim_end_matches('-');
             if stem.is_empty() { format!("x-{hash}") } else { format!("{stem}-{hash}") }
