@@ -228,7 +228,7 @@ pub fn describe_origin(db: &dyn Db, origin: Origin<'_>) -> OriginNote {
 }
 
 fn origin_note(db: &dyn Db, origin: Origin<'_>, indexes: &mut HashMap<SourceFile, LineIndex>) -> OriginNote {
-    let layer = match origin.layer {
+    let layer = match origin.layer() {
         Layer::Base => "base".to_owned(),
         Layer::DefaultTemplate => "default template".to_owned(),
         Layer::Template(template) => format!("template {}", template.name(db)),
@@ -250,7 +250,7 @@ fn origin_note(db: &dyn Db, origin: Origin<'_>, indexes: &mut HashMap<SourceFile
             }
         }
     };
-    let (file, offset) = match origin.place {
+    let (file, offset) = match origin.place() {
         Place::Builtin => return OriginNote { layer, at: None },
         Place::Item { item, span } => (item.file(db), item_offset(db, item) + span.start),
         Place::Data { file, span } => (file, span.start),

@@ -166,7 +166,7 @@ pub fn pod_placeholder_errors<'db>(
     let mut errors = Vec::new();
     let mut path = Vec::new();
     walk(tree, checked, &mut path, &mut |path, text, origin| {
-        if matches!(origin.place, Place::Item { item, .. } if item == task) {
+        if matches!(origin.place(), Place::Item { item, .. } if item == task) {
             return;
         }
         let substituted = is_substituted(path);

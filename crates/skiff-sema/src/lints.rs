@@ -91,7 +91,7 @@ pub struct Lint<'db> {
 impl<'db> Lint<'db> {
     /// Where the lint is reported.
     pub fn place(&self) -> Place<'db> {
-        match self.origin.place {
+        match self.origin.place() {
             Place::Builtin => self.fallback,
             place => place,
         }

@@ -57,17 +57,99 @@ pub enum Place<'db> {
     Data { file: SourceFile, span: Span },
 }
 
-/// The provenance of one node of an effective pod.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+/// The provenance of one node of an effective pod: a [`Layer`] and a [`Place`], packed.
+///
+/// Every node of every tree carries one, so its size is a fifth of a tree's memory: as the two
+/// enums side by side it took 40 bytes (two tags and two ids), packed it takes 32, and a node
+/// 56 bytes instead of 64. Each layout has exactly one packing (unused parts are zero), so the
+/// derived equality and hash are the enums'.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, salsa::SalsaValue)]
 pub struct Origin<'db> {
-    pub layer: Layer<'db>,
-    pub place: Place<'db>,
+    /// The layer's kind (bits 0-2), the place's kind (bits 3-4), and an override's clause
+    /// (bits 8-31: a file of at most 64 MiB cannot hold 2^24 clauses of one `let`).
+    kinds_and_clause: u32,
+    /// An override's `let`.
+    binding: u32,
+    /// The layer's item: the template, the task, or the override's workflow.
+    layer_item: Option<salsa::Id>,
+    /// The place's item or file.
+    place_id: Option<salsa::Id>,
+    span: Span,
+    /// The ids are the database's, as in the enums.
+    ids_of: std::marker::PhantomData<ItemId<'db>>,
 }
 
-impl Origin<'_> {
+const BASE: u32 = 0;
+const DEFAULT_TEMPLATE: u32 = 1;
+const TEMPLATE: u32 = 2;
+const TASK: u32 = 3;
+const OVERRIDE: u32 = 4;
+const BUILTIN: u32 = 0;
+const ITEM: u32 = 1;
+const DATA: u32 = 2;
+
+impl<'db> Origin<'db> {
+    pub fn new(layer: Layer<'db>, place: Place<'db>) -> Self {
+        use salsa::plumbing::AsId;
+        let (layer_kind, layer_item, binding, clause) = match layer {
+            Layer::Base => (BASE, None, 0, 0),
+            Layer::DefaultTemplate => (DEFAULT_TEMPLATE, None, 0, 0),
+            Layer::Template(item) => (TEMPLATE, Some(item.as_id()), 0, 0),
+            Layer::Task(item) => (TASK, Some(item.as_id()), 0, 0),
+            Layer::Override { workflow, binding, clause } => (OVERRIDE, Some(workflow.as_id()), binding, clause),
+        };
+        debug_assert!(clause < 1 << 24, "override clause {clause} does not fit in an origin");
+        let (place_kind, place_id, span) = match place {
+            Place::Builtin => (BUILTIN, None, Span::default()),
+            Place::Item { item, span } => (ITEM, Some(item.as_id()), span),
+            Place::Data { file, span } => (DATA, Some(file.as_id()), span),
+        };
+        Origin {
+            kinds_and_clause: layer_kind | place_kind << 3 | clause << 8,
+            binding,
+            layer_item,
+            place_id,
+            span,
+            ids_of: std::marker::PhantomData,
+        }
+    }
+
     /// Made by skiff's built-in base layer.
     pub fn base() -> Self {
-        Origin { layer: Layer::Base, place: Place::Builtin }
+        Origin::new(Layer::Base, Place::Builtin)
+    }
+
+    pub fn layer(self) -> Layer<'db> {
+        use salsa::plumbing::FromId;
+        let item = || ItemId::from_id(self.layer_item.expect("a layer with an item has one"));
+        match self.kinds_and_clause & 0b111 {
+            BASE => Layer::Base,
+            DEFAULT_TEMPLATE => Layer::DefaultTemplate,
+            TEMPLATE => Layer::Template(item()),
+            TASK => Layer::Task(item()),
+            _ => Layer::Override { workflow: item(), binding: self.binding, clause: self.kinds_and_clause >> 8 },
+        }
+    }
+
+    pub fn place(self) -> Place<'db> {
+        use salsa::plumbing::FromId;
+        let id = || self.place_id.expect("a place in an item or file has one");
+        match self.kinds_and_clause >> 3 & 0b11 {
+            BUILTIN => Place::Builtin,
+            ITEM => Place::Item { item: ItemId::from_id(id()), span: self.span },
+            _ => Place::Data { file: SourceFile::from_id(id()), span: self.span },
+        }
+    }
+
+    /// The same place, credited to another layer.
+    pub fn with_layer(self, layer: Layer<'db>) -> Self {
+        Origin::new(layer, self.place())
+    }
+}
+
+impl std::fmt::Debug for Origin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Origin").field("layer", &self.layer()).field("place", &self.place()).finish()
     }
 }
 
@@ -119,9 +201,8 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
     let layer = Layer::Template(template);
     match &ast.body {
         TemplateBody::Block(block) => {
-            let mut tree = crate::body::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| Origin {
-                layer,
-                place: Place::Item { item: template, span },
+            let mut tree = crate::body::lower_body(block, BodyShape::PodTemplate, &[], &mut |span| {
+                Origin::new(layer, Place::Item { item: template, span })
             });
             // Kept for the whole run, and shared by every task pod built on it.
             tree.shrink_to_fit();
@@ -131,7 +212,7 @@ pub fn template_patch<'db>(db: &'db dyn Db, template: ItemId<'db>) -> Option<Pat
             let key = resolve_import_path(template.file(db).path(db), &path.value).ok()?;
             let file = *db.files().data_files(db).get(&key)?;
             let tree = yaml_template(file.text(db)).ok()?;
-            Some(Patch(tree.map_origins(&mut |span| Origin { layer, place: Place::Data { file, span } })))
+            Some(Patch(tree.map_origins(&mut |span| Origin::new(layer, Place::Data { file, span }))))
         }
     }
 }
@@ -171,7 +252,7 @@ pub fn yaml_template(text: &str) -> Result<Node<Span>, (String, Option<Span>)> {
 #[salsa::tracked(returns(ref))]
 pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
     let files = db.files();
-    let relabel = |tree: &Tree<'db>| Patch(tree.map_origins(&mut |o| Origin { layer: Layer::DefaultTemplate, ..o }));
+    let relabel = |tree: &Tree<'db>| Patch(tree.map_origins(&mut |o| o.with_layer(Layer::DefaultTemplate)));
     match &project_config(db).0.default_template {
         None => Vec::new(),
         Some(DefaultTemplate::Skiff { path, name }) => {
@@ -183,12 +264,7 @@ pub fn default_template_patches<'db>(db: &'db dyn Db) -> Vec<Patch<'db>> {
         Some(DefaultTemplate::Yaml { path }) => {
             let Some(file) = files.data_files(db).get(path).copied() else { return Vec::new() };
             let Ok(tree) = yaml_template(file.text(db)) else { return Vec::new() };
-            vec![Patch(
-                tree.map_origins(&mut |span| Origin {
-                    layer: Layer::DefaultTemplate,
-                    place: Place::Data { file, span },
-                }),
-            )]
+            vec![Patch(tree.map_origins(&mut |span| Origin::new(Layer::DefaultTemplate, Place::Data { file, span })))]
         }
     }
 }
@@ -218,9 +294,8 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     if overrides.is_empty() {
         return Some(Cow::Borrowed(task_pod(db, task)));
     }
-    let at = |clause: usize, span: Span| Origin {
-        layer: Layer::Override { workflow, binding, clause: clause as u32 },
-        place: Place::Item { item: workflow, span },
+    let at = |clause: usize, span: Span| {
+        Origin::new(Layer::Override { workflow, binding, clause: clause as u32 }, Place::Item { item: workflow, span })
     };
     // `override replace pod_template: other` swaps layer 3, wherever it is written.
     let swap = overrides.iter().enumerate().rev().find_map(|(i, clause)| {
@@ -236,9 +311,9 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
             // kept in the database: each such pod is one node's (a large build had 30 MB of
             // them), and relabelling a kept pod copied all of it anyway.
             Some(template) => {
-                let layer = at(i, value.span).layer;
-                let mut relabel = |origin: Origin<'db>| match origin.layer {
-                    Layer::Template(_) => Origin { layer, ..origin },
+                let layer = at(i, value.span).layer();
+                let mut relabel = |origin: Origin<'db>| match origin.layer() {
+                    Layer::Template(_) => origin.with_layer(layer),
                     _ => origin,
                 };
                 let patches = chain_patches(db, template).map(|p| Patch(p.0.map_origins(&mut relabel))).collect();
@@ -255,11 +330,7 @@ pub fn node_pod<'db>(db: &'db dyn Db, workflow: ItemId<'db>, binding: u32) -> Op
     for (i, clause) in overrides.iter().enumerate() {
         apply_override(db, workflow, &mut pod, &clause.field, &mut |span| at(i, span));
     }
-    finish(
-        &mut pod,
-        Origin { layer: Layer::Task(task), place: Place::Item { item: workflow, span: binding_ast.span } },
-        checked,
-    );
+    finish(&mut pod, Origin::new(Layer::Task(task), Place::Item { item: workflow, span: binding_ast.span }), checked);
     placeholders(db, task, &mut pod, checked);
     Some(Cow::Owned(pod))
 }
@@ -329,11 +400,11 @@ fn template_value<'db>(
     match &value.kind {
         ValueKind::Ref(_) => {
             let Some(template) = template_ref(db, owner, value) else { return Vec::new() };
-            let layer = origin(value.span).layer;
+            let layer = origin(value.span).layer();
             let relabel = |tree: &Tree<'db>| match layer {
                 // A task's own template keeps each template's name as its layer.
                 Layer::Task(_) => Patch(tree.clone()),
-                _ => Patch(tree.map_origins(&mut |o| Origin { layer, ..o })),
+                _ => Patch(tree.map_origins(&mut |o| o.with_layer(layer))),
             };
             chain_patches(db, template).map(|p| relabel(&p.0)).collect()
         }
@@ -350,7 +421,7 @@ fn build_task_pod<'db>(db: &'db dyn Db, task: ItemId<'db>, swap: Option<Vec<Patc
     let primary = task_fields::primary_container(body);
     let mut pod =
         EffectivePod { tree: Some(Patch(base(&primary))), primary, retries: None, timeout: None, errors: Vec::new() };
-    let mut at = |span: Span| Origin { layer: Layer::Task(task), place: Place::Item { item: task, span } };
+    let mut at = |span: Span| Origin::new(Layer::Task(task), Place::Item { item: task, span });
     for patch in default_template_patches(db) {
         apply_template(&mut pod, &patch.0);
     }
@@ -619,7 +690,7 @@ fn finish<'db>(pod: &mut EffectivePod<'db>, at: Origin<'db>, checked: Option<&Tr
         let Some(resources) = container.get_path(&["resources"]) else { continue };
         // Within one layer the body's own check has said it already.
         let found = skiff_k8s::rules::requests_above_limits(resources);
-        for request in found.iter().filter(|r| r.request_at.layer != r.limit_at.layer) {
+        for request in found.iter().filter(|r| r.request_at.layer() != r.limit_at.layer()) {
             let finding = request.finding_in(name);
             errors.push(PodError {
                 code: finding.code,
@@ -652,5 +723,46 @@ fn compile_skiff_fields(pod: &mut EffectivePod<'_>) {
         && let Some(root) = tree.value.map_mut()
     {
         root.move_index(at, 0);
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+    use crate::{RootDatabase, Workspace};
+
+    #[test]
+    fn every_layer_and_place_reads_back_as_packed() {
+        let mut workspace = Workspace::new(RootDatabase::new());
+        let file = workspace.set_file("a.skiff", String::new());
+        let data = workspace.set_data_file("t.yaml", String::new());
+        let db = &workspace.db;
+        let item = |tag, name: &str| ItemId::new(db, file, tag, SmolStr::new(name), 0);
+        let (template, task, workflow) =
+            (item(ItemTag::Template, "t"), item(ItemTag::Task, "k"), item(ItemTag::Workflow, "w"));
+        let layers = [
+            Layer::Base,
+            Layer::DefaultTemplate,
+            Layer::Template(template),
+            Layer::Task(task),
+            Layer::Override { workflow, binding: 100_000, clause: (1 << 24) - 1 },
+            Layer::Override { workflow, binding: 0, clause: 0 },
+        ];
+        let places = [
+            Place::Builtin,
+            Place::Item { item: workflow, span: Span::new(3, 9) },
+            Place::Data { file: data, span: Span::new(0, u32::MAX) },
+        ];
+        let mut seen = rustc_hash::FxHashSet::default();
+        for layer in layers {
+            for place in places {
+                let origin = Origin::new(layer, place);
+                assert_eq!((origin.layer(), origin.place()), (layer, place));
+                assert!(seen.insert(origin), "{origin:?} packs like another origin");
+                let moved = origin.with_layer(Layer::Task(task));
+                assert_eq!((moved.layer(), moved.place()), (Layer::Task(task), place));
+            }
+        }
+        assert_eq!(std::mem::size_of::<Origin<'_>>(), 32);
     }
 }

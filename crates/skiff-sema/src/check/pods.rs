@@ -46,7 +46,7 @@ impl<'db> Checker<'db> {
             let fallback = Place::Item { item: self.item, span: binding.call.span };
             for lint in pod_lints(self.db, &tree.0, fallback) {
                 let known = task_lints.is_some_and(|known| {
-                    known.iter().any(|k| k.code == lint.code && k.origin.place == lint.origin.place)
+                    known.iter().any(|k| k.code == lint.code && k.origin.place() == lint.origin.place())
                 });
                 if !known {
                     lints.push(lint);
@@ -63,7 +63,7 @@ impl<'db> Checker<'db> {
             diagnostic = diagnostic.with_help(help.clone());
         }
         let mut related = Vec::new();
-        match error.origin.place {
+        match error.origin.place() {
             Place::Item { item, span } if item == self.item => diagnostic.span = span,
             Place::Item { item, span } => related.push(Related { item, span, message: "from here".into() }),
             Place::Data { file, span } => {
@@ -72,7 +72,7 @@ impl<'db> Checker<'db> {
             Place::Builtin => {}
         }
         if let Some((origin, what)) = &error.also {
-            match origin.place {
+            match origin.place() {
                 Place::Item { item, span } if item == self.item => {
                     diagnostic = diagnostic.with_label(span, what.clone())
                 }
