@@ -37,8 +37,7 @@ pod_template v100 {
 "#;
 
 fn workspace(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("skiff-lsp-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::fresh_dir(&format!("skiff-lsp-test-{name}"));
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::write(dir.join("skiff.toml"), "").unwrap();
     std::fs::write(dir.join("train.skiff"), MAIN).unwrap();

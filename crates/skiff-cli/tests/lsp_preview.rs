@@ -17,8 +17,7 @@ const SPOT: &str = "spec:\n  restartPolicy: Never\n  tolerations:\n  - {key: spo
 
 /// The seed, with its V100 template extending one read from YAML.
 fn workspace(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("skiff-lsp-preview-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::fresh_dir(&format!("skiff-lsp-preview-{name}"));
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::write(dir.join("skiff.toml"), "").unwrap();
     std::fs::write(dir.join("train.skiff"), MAIN).unwrap();

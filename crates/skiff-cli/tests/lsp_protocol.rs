@@ -11,8 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn workspace(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("skiff-lsp-protocol-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::fresh_dir(&format!("skiff-lsp-protocol-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("skiff.toml"), "").unwrap();
     dir.canonicalize().unwrap()

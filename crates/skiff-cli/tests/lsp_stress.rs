@@ -130,8 +130,7 @@ impl Doc {
 
 #[test]
 fn survives_a_random_session_and_ends_with_the_diagnostics_of_a_fresh_check() {
-    let dir = std::env::temp_dir().join(format!("skiff-lsp-stress-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::fresh_dir("skiff-lsp-stress");
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::write(dir.join("skiff.toml"), "").unwrap();
     std::fs::write(dir.join("train.skiff"), MAIN).unwrap();
@@ -302,8 +301,7 @@ fn compare_with_fresh_check(server: &mut Server, main: &str, version: i64, doc: 
             )
         })
         .collect();
-    let fresh = std::env::temp_dir().join(format!("skiff-lsp-stress-fresh-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&fresh);
+    let fresh = common::fresh_dir("skiff-lsp-stress-fresh");
     std::fs::create_dir_all(fresh.join("lib")).unwrap();
     std::fs::write(fresh.join("skiff.toml"), "").unwrap();
     std::fs::write(fresh.join("lib/gpu.skiff"), GPU).unwrap();

@@ -37,10 +37,18 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
 }
 
-/// A fresh directory under the target dir holding the given files.
-pub fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+/// An empty directory under the target dir, emptied again by the next run (not left behind in
+/// the system's temporary directory, one per run, as a name with the process id would be).
+pub fn fresh_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+/// A fresh directory under the target dir holding the given files.
+pub fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = fresh_dir(name);
     for (path, bytes) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
