@@ -153,14 +153,15 @@ fn generate_files(lines: usize, one_file: bool) -> Vec<(String, String)> {
 }
 
 /// A fresh workspace of the generated files, through the loader `skiff check` uses (walk,
-/// imports), over a file system in memory: what is timed is skiff, not the disk.
+/// imports) and with the database it makes (one run), over a file system in memory: what is
+/// timed is skiff, not the disk.
 pub(crate) fn load(files: &[(String, String)]) -> skiff_sema::Workspace {
     let mut fs = skiff_sema::load::MemFs::new();
     for (name, text) in files {
         fs.insert(name, text.as_bytes());
     }
     let loader = skiff_sema::load::Loader::new(fs, std::path::Path::new("/")).expect("a root");
-    let mut workspace = skiff_sema::Workspace::new(skiff_sema::RootDatabase::new());
+    let mut workspace = skiff_sema::Workspace::new(skiff_sema::RootDatabase::for_one_run());
     let report = loader.load_paths(&mut workspace, &["/".into()]).expect("the generated files load");
     assert_eq!(report.files.len(), files.len(), "every generated file is loaded");
     workspace
