@@ -59,9 +59,8 @@ pub enum Place<'db> {
 
 /// The provenance of one node of an effective pod: a [`Layer`] and a [`Place`], packed.
 ///
-/// Every node of every tree carries one, so its size is a fifth of a tree's memory: as the two
-/// enums side by side it took 40 bytes (two tags and two ids), packed it takes 32, and a node
-/// 56 bytes instead of 64. Each layout has exactly one packing (unused parts are zero), so the
+/// Every node of every tree carries one: as the two enums side by side it took 40 of a node's
+/// 64 bytes (two tags and two ids); packed it takes 32, and a node 56. Each layout has exactly one packing (unused parts are zero), so the
 /// derived equality and hash are the enums'.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, salsa::SalsaValue)]
 pub struct Origin<'db> {
