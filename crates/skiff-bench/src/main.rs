@@ -13,7 +13,7 @@ use std::time::Instant;
 
 // The allocator `skiff` itself uses, so that in-process figures match the command.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: skiff_alloc::Mimalloc = skiff_alloc::Mimalloc;
 
 fn main() {
     // As `skiff` does (skiff-cli's `no_huge_pages`), so that in-process figures match it.

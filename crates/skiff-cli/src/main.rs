@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: skiff_alloc::Mimalloc = skiff_alloc::Mimalloc;
 
 #[derive(Parser)]
 #[command(name = "skiff", version = VERSION, about = "A typed workflow language for Kubernetes")]
