@@ -8,17 +8,23 @@
 
 use proptest::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread: the tests of this file run on several threads at once,
+    /// and proptest allocates while it makes cases, so a count shared by all would take in
+    /// other tests' work.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 
-// SAFETY: every call is passed on unchanged to the system allocator; the counter only observes.
+// SAFETY: every call is passed on unchanged to the system allocator; the counter only observes
+// (a `const` thread-local needs no allocation, and after the thread's end it is skipped).
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
         // SAFETY: the caller's contract for `alloc` is passed on unchanged.
         unsafe { System.alloc(layout) }
     }
@@ -32,20 +38,16 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Allocations made by one parse. Tests in this file run one at a time (`serial`), so no
-/// other thread's allocations are counted.
+/// Allocations made by one parse on this thread.
 fn work(text: &str) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     drop(skiff_syntax::parse(text));
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
-
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `work(text twice) <= 3 * work(text)`: linear work doubles, work that repeats per open level
 /// grows by far more. The text is wrapped in one unclosed block, so the copy nests inside.
 fn assert_doubling_is_linear(body: &str) {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let once = format!("task t() {{\n  resources {{\n{body}");
     let twice = format!("{once}{body}");
     drop(skiff_syntax::parse(&once)); // anything built once per thread
