@@ -280,17 +280,7 @@ module.exports = grammar({
     ),
 
     // Any value but a block.
-    _scalar: $ => choice(
-      $.string,
-      $.integer,
-      $.float,
-      $.unit_literal,
-      $.true,
-      $.false,
-      $.null,
-      $.reference,
-      $.list,
-    ),
+    _scalar: $ => choice($._merge_key, $.list),
 
     // What `key[...]` addresses an element by: a scalar or a name, never a list or a block.
     _merge_key: $ => choice(
