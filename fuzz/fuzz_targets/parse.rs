@@ -1,4 +1,5 @@
-//! Parsing never panics, and every span it reports is inside the text.
+//! Parsing never panics, every span it reports is inside the text, and the fast path for items
+//! without errors agrees with the grammar.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -28,4 +29,5 @@ fuzz_target!(|data: &[u8]| {
         assert!(in_bounds(comment.span), "comment span {:?} out of bounds", comment.span);
     }
     let _ = skiff_syntax::dump(&parse);
+    assert_eq!(parse, skiff_syntax::parse_by_grammar(text), "the fast path and the grammar disagree");
 });

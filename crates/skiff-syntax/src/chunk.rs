@@ -174,7 +174,7 @@ mod tests {
                     next: lexed.tokens.get(r.end).map(|(t, _)| *t),
                 })
                 .collect();
-            let parsed = parser::parse_chunks(&inputs);
+            let parsed = parser::parse_chunks(&inputs, false);
             let mut items: Vec<ast::Item> = parsed.iter().filter_map(|(item, _)| item.clone()).collect();
             crate::attach_docs(src, &mut items, &lexed.comments);
             let error_tokens: Vec<Span> =

@@ -1,5 +1,5 @@
-//! skiff's syntax: the lexer, the chumsky parser with error recovery, the syntax tree with byte
-//! spans, and the comment side table.
+//! skiff's syntax: the lexer, the chumsky parser with error recovery (and a hand-written fast
+//! path for items without errors), the syntax tree with byte spans, and the comment side table.
 //!
 //! This crate is for turning text into a tree and a list of errors, whatever the text: parsing
 //! never fails and never panics. It is not for meaning: names, types and Kubernetes knowledge live
@@ -9,6 +9,7 @@ pub mod ast;
 mod chunk;
 mod dump;
 pub mod error;
+mod fast_path;
 pub mod lexer;
 mod line_index;
 pub mod literal;
@@ -78,6 +79,30 @@ pub fn parse_chunk(text: &str, next: Option<ItemKeyword>) -> Parse {
 
 /// Parses texts as chunks, building the grammar once for all of them.
 fn parse_texts(texts: &[(&str, Option<ItemKeyword>)]) -> Vec<Parse> {
+    parse_texts_by(texts, true)
+}
+
+/// [`parse`] by the chumsky grammar alone, without the fast path: for the tests and the fuzz
+/// target that check that the two give the same parse. Not for anything else (it is slower).
+#[doc(hidden)]
+pub fn parse_by_grammar(src: &str) -> Parse {
+    let mut out = Parse::default();
+    for chunk in chunks(src) {
+        let parsed = parse_texts_by(&[(&src[chunk.span.range()], chunk.next)], false);
+        out.append(parsed.into_iter().next().unwrap_or_default(), chunk.span.start);
+    }
+    out
+}
+
+/// Whether the fast path parses this chunk's item by itself (the tests check that it parses
+/// every item without errors). Not for anything else.
+#[doc(hidden)]
+pub fn fast_path_parses(chunk: &str) -> bool {
+    let lexed = lexer::lex(chunk);
+    fast_path::parse_item(&lexed.tokens).is_some()
+}
+
+fn parse_texts_by(texts: &[(&str, Option<ItemKeyword>)], fast_path: bool) -> Vec<Parse> {
     let lexed: Vec<lexer::Lexed<'_>> = texts.iter().map(|(text, _)| lexer::lex(text)).collect();
     let inputs: Vec<parser::ChunkTokens<'_, '_>> = texts
         .iter()
@@ -88,7 +113,7 @@ fn parse_texts(texts: &[(&str, Option<ItemKeyword>)]) -> Vec<Parse> {
             next: next.map(|k| lexer::Token::Ident(k.text())),
         })
         .collect();
-    let parsed = parser::parse_chunks(&inputs);
+    let parsed = parser::parse_chunks(&inputs, fast_path);
     drop(inputs);
     texts
         .iter()

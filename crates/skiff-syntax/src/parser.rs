@@ -9,27 +9,20 @@ use crate::Span;
 use crate::ast::*;
 use crate::error::{Diagnostic, Fix, codes};
 use crate::lexer::{Token, unescape};
-use chumsky::error::{EmptyErr, LabelError};
+use chumsky::error::LabelError;
 use chumsky::input::MappedInput;
 use chumsky::prelude::*;
 
 type In<'t, 's> = MappedInput<'t, Token<'s>, Span, &'t [(Token<'s>, Span)]>;
 type RichError<'t, 's> = Rich<'t, Token<'s>, Span>;
 
-/// The error type the grammar is built with. Valid items are parsed with chumsky's
-/// allocation-free [`EmptyErr`] (several times faster); only an item that fails is parsed again
-/// with [`Rich`] errors to say what went wrong.
+/// The error type the grammar is built with: chumsky's [`Rich`] errors, which say what went
+/// wrong. (Items without errors seldom reach the grammar: [`crate::fast_path`] parses them.)
 pub(crate) trait GrammarError<'t, 's: 't>:
     chumsky::error::Error<'t, In<'t, 's>> + LabelError<'t, In<'t, 's>, &'static str> + 't
 {
     /// An error with a stable code and an optional fix `(insert at, text, label)`.
     fn coded(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> Self;
-}
-
-impl<'t, 's: 't> GrammarError<'t, 's> for EmptyErr {
-    fn coded(_: &'static str, _: Span, _: &str, _: Option<(u32, &str, &str)>) -> Self {
-        EmptyErr::default()
-    }
 }
 
 /// Chumsky's own custom errors are plain strings: the code and the fix travel inside the
@@ -58,11 +51,12 @@ pub(crate) struct ChunkTokens<'t, 's> {
     pub next: Option<Token<'s>>,
 }
 
-/// Parses chunks, each as one item or as top-level text that is not one. One grammar serves
-/// them all: building it costs about as much as parsing a small item.
-pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>]) -> Vec<(Option<Item>, Vec<Diagnostic>)> {
-    let fast = item_parser::<EmptyErr>();
-    let mut rich = None;
+/// Parses chunks, each as one item or as top-level text that is not one: by the fast path when
+/// the item has no syntax error (and `fast_path` is on), by the grammar otherwise. One grammar
+/// serves them all, built at the first item that needs it: building it costs about as much as
+/// parsing a small item.
+pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>], fast_path: bool) -> Vec<(Option<Item>, Vec<Diagnostic>)> {
+    let mut grammar = None;
     let mut out = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         // The lexer's tokens are the parser's input as they are: a file's tokens are never copied.
@@ -83,16 +77,13 @@ pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>]) -> Vec<(Option<Item>,
             out.push((Some(Item { kind: ItemKind::Error, span, doc: None }), vec![error]));
             continue;
         }
-        let eoi = Span::empty(end_offset);
-        let fast_result = fast.parse(tokens.split_token_span(eoi));
-        if !fast_result.has_errors()
-            && let Some(item) = fast_result.into_output()
-        {
+        if fast_path && let Some(item) = crate::fast_path::parse_item(tokens) {
             out.push((Some(item), Vec::new()));
             continue;
         }
-        let rich = rich.get_or_insert_with(item_parser::<RichError>);
-        let (item, errors) = rich.parse(tokens.split_token_span(eoi)).into_output_errors();
+        let eoi = Span::empty(end_offset);
+        let grammar = grammar.get_or_insert_with(item_parser::<RichError>);
+        let (item, errors) = grammar.parse(tokens.split_token_span(eoi)).into_output_errors();
         let chunk_span = Span::new(first_span.start, end_offset);
         let item = item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None });
         out.push((Some(item), errors.into_iter().map(|e| convert_error(e, chunk.next)).collect()));
