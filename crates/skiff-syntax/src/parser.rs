@@ -16,27 +16,17 @@ use chumsky::prelude::*;
 type In<'t, 's> = MappedInput<'t, Token<'s>, Span, &'t [(Token<'s>, Span)]>;
 type RichError<'t, 's> = Rich<'t, Token<'s>, Span>;
 
-/// The error type the grammar is built with: chumsky's [`Rich`] errors, which say what went
-/// wrong. (Items without errors seldom reach the grammar: [`crate::fast_path`] parses them.)
-pub(crate) trait GrammarError<'t, 's: 't>:
-    chumsky::error::Error<'t, In<'t, 's>> + LabelError<'t, In<'t, 's>, &'static str> + 't
-{
-    /// An error with a stable code and an optional fix `(insert at, text, label)`.
-    fn coded(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> Self;
-}
-
-/// Chumsky's own custom errors are plain strings: the code and the fix travel inside the
-/// message, separated by U+001F, and [`convert_error`] takes them apart. Emitting through
-/// chumsky (rather than a side channel) keeps them rewound when the parser backtracks.
-impl<'t, 's: 't> GrammarError<'t, 's> for RichError<'t, 's> {
-    fn coded(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> Self {
-        let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
-        Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
-    }
+/// An error with a stable code and an optional fix `(insert at, text, label)`. chumsky's own
+/// custom errors are plain strings: the code and the fix travel inside the message, separated by
+/// U+001F, and [`convert_error`] takes them apart. Emitting through chumsky (rather than a side
+/// channel) keeps them rewound when the parser backtracks.
+fn coded<'t, 's>(code: &'static str, span: Span, message: &str, fix: Option<(u32, &str, &str)>) -> RichError<'t, 's> {
+    let fix = fix.map_or(String::new(), |(at, text, label)| format!("{at}\u{1f}{text}\u{1f}{label}"));
+    Rich::custom(span, format!("{code}\u{1f}{message}\u{1f}{fix}"))
 }
 
 macro_rules! P {
-    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<Er>> + Clone + 't };
+    ($o:ty) => { impl Parser<'t, In<'t, 's>, $o, extra::Err<RichError<'t, 's>>> + Clone + 't };
 }
 
 /// Item keywords, for the check that a chunk's first token starts an item and for error
@@ -82,7 +72,7 @@ pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>], fast_path: bool) -> V
             continue;
         }
         let eoi = Span::empty(end_offset);
-        let grammar = grammar.get_or_insert_with(item_parser::<RichError>);
+        let grammar = grammar.get_or_insert_with(item_parser);
         let (item, errors) = grammar.parse(tokens.split_token_span(eoi)).into_output_errors();
         let chunk_span = Span::new(first_span.start, end_offset);
         let item = item.unwrap_or(Item { kind: ItemKind::Error, span: chunk_span, doc: None });
@@ -91,16 +81,16 @@ pub(crate) fn parse_chunks(chunks: &[ChunkTokens<'_, '_>], fast_path: bool) -> V
     out
 }
 
-fn kw<'t, 's: 't, Er: GrammarError<'t, 's>>(word: &'static str) -> P![()] {
+fn kw<'t, 's: 't>(word: &'static str) -> P![()] {
     just(Token::Ident(word)).ignored().labelled(word)
 }
 
 /// Newlines and commas both separate fields, arguments, parameters and statements.
-fn sep<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![()] {
+fn sep<'t, 's: 't>() -> P![()] {
     one_of([Token::Newline, Token::Comma]).repeated().at_least(1).ignored()
 }
 
-fn newlines<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![()] {
+fn newlines<'t, 's: 't>() -> P![()] {
     just(Token::Newline).repeated().ignored()
 }
 
@@ -125,14 +115,16 @@ fn is_closer(t: &Token<'_>) -> bool {
 /// end of the block it is in. Written by hand rather than with combinators: a combinator that
 /// tries each group and falls back on failure takes time exponential in the number of unclosed
 /// openers, while this scan is linear per opener (and the lexer bounds the nesting).
-fn garbage<'t, 's: 't, Er: GrammarError<'t, 's>>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, Span)] {
+fn garbage<'t, 's: 't>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, Span)] {
     custom(move |inp| {
         let before = inp.cursor();
         let first = match inp.peek() {
             Some(t) if !stop(&t) => t,
             _ => {
                 let span = inp.span_since(&before);
-                return Err(<Er as LabelError<'t, In<'t, 's>, &'static str>>::expected_found(None, None, span));
+                return Err(<RichError<'t, 's> as LabelError<'t, In<'t, 's>, &'static str>>::expected_found(
+                    None, None, span,
+                ));
             }
         };
         let mut waiting = Vec::new();
@@ -190,7 +182,7 @@ fn paren_stop(t: &Token<'_>) -> bool {
 /// parse either, it is skipped without a second error. A missing `close` is reported at `open`
 /// with a fix that inserts it after the last entry.
 #[allow(clippy::too_many_arguments)]
-fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
+fn delimited<'t, 's: 't, O: Clone + 't>(
     open: Token<'s>,
     close: Token<'s>,
     close_text: &'static str,
@@ -223,14 +215,14 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
                 let ((before, before_span), _, _) = &pair[0];
                 let ((_, after_span), separated, parsed) = &pair[1];
                 if !separated && !ends_in_block(before) {
-                    emitter.emit(Er::coded(
+                    emitter.emit(coded(
                         codes::MISSING_SEPARATOR,
                         *after_span,
                         &format!("expected a newline or `,` before this {what}"),
                         Some((before_span.end, ",", "insert a comma")),
                     ));
                 } else if !parsed {
-                    emitter.emit(Er::coded(
+                    emitter.emit(coded(
                         codes::UNEXPECTED_TOKEN,
                         *after_span,
                         &format!("expected a {what} here; this text is skipped"),
@@ -240,7 +232,7 @@ fn delimited<'t, 's: 't, Er: GrammarError<'t, 's>, O: Clone + 't>(
             }
             if closed.is_none() {
                 let at = entries.last().map_or(open_span.end, |((_, s), _, _)| s.end);
-                emitter.emit(Er::coded(
+                emitter.emit(coded(
                     codes::UNCLOSED_DELIMITER,
                     open_span,
                     &format!("this `{}` is never closed", open_text(close_text)),
@@ -271,7 +263,7 @@ fn open_text(close: &str) -> &'static str {
     }
 }
 
-fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
+fn item_parser<'t, 's: 't>() -> P![Item] {
     let name = select! { Token::Ident(s) = e => Name { text: SmolStr::new(s), span: e.span() } }.labelled("a name");
     let string =
         select! { Token::Str(raw) = e => StrLit { value: unescape(raw, 0).0, span: e.span() } }.labelled("a string");
@@ -427,7 +419,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         .map_with(|(name, value), e| Some(Arg { name, value, span: e.span() }));
     let positional =
         value.clone().then_ignore(any().filter(|t: &Token<'_>| paren_stop(t)).rewind()).validate(|_, e, emitter| {
-            emitter.emit(Er::coded(
+            emitter.emit(coded(
                 codes::POSITIONAL_ARGUMENT,
                 e.span(),
                 "arguments are passed by name: write `parameter: value`",
@@ -475,7 +467,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
         |(path, alias), _, emitter| {
             if alias.is_none() {
                 let stem = import_alias_suggestion(&path.value);
-                emitter.emit(Er::coded(
+                emitter.emit(coded(
                     codes::IMPORT_WITHOUT_NAME,
                     path.span,
                     "an import needs a name: `import \"path.skiff\" as name`",
@@ -508,7 +500,7 @@ fn item_parser<'t, 's: 't, Er: GrammarError<'t, 's>>() -> P![Item] {
     let trailing =
         any().rewind().then_ignore(any().repeated().at_least(1)).map_with(|first, e| (first, e.span())).validate(
             |(first, span), _, emitter| {
-                emitter.emit(Er::coded(
+                emitter.emit(coded(
                     codes::UNEXPECTED_TOKEN,
                     span,
                     &format!("expected the end of the item, found {}", describe_found(Some(first))),
