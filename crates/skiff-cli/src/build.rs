@@ -202,17 +202,20 @@ fn print_list(loaded: &Loaded, options: &BuildOptions) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut first = true;
     // Each Pod printed where it stands in the List: two levels in, on a line of its own.
+    // Room for a typical Pod's text (2-3 KB), which otherwise grew from a few bytes ten times;
+    // and serde_json writes UTF-8, so the bytes go out as they are, not checked again.
     let render = |pod: compile::CompiledPod| {
-        let mut text = b"\n    ".to_vec();
+        let mut text = Vec::with_capacity(4096);
+        text.extend_from_slice(b"\n    ");
         let mut serializer = serde_json::Serializer::with_formatter(&mut text, NestedPretty::at_depth(2));
         serde::Serialize::serialize(&pod.pod, &mut serializer).map_err(|e| other(e.to_string()))?;
-        String::from_utf8(text).map_err(|e| other(e.to_string()))
+        Ok::<_, Failure>(text)
     };
     // Nothing is written before the first Pod: a request refused before it prints nothing.
     compile::build_each(&loaded.workspace.db, options, render, |text| {
         out.write_all(if first { HEAD } else { b"," })?;
         first = false;
-        out.write_all(text.as_bytes())?;
+        out.write_all(&text)?;
         Ok::<(), Failure>(())
     })?;
     if first {
@@ -238,13 +241,25 @@ impl NestedPretty {
         NestedPretty { depth, has_value: false }
     }
 
+    /// A comma unless `first`, then the line break and the indent, all in one write: two spaces
+    /// a write, a level at a time, were a sixth of printing a Pod.
     fn new_line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> std::io::Result<()> {
-        writer.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(writer)
+        self.line(writer, usize::from(first))
     }
 
-    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> std::io::Result<()> {
-        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+    /// `LINE` from `from` (0 with the comma, 1 without) to the end of this depth's indent.
+    fn line<W: ?Sized + Write>(&self, writer: &mut W, from: usize) -> std::io::Result<()> {
+        const LINE: &[u8] = b",\n                                                                ";
+        const LEVELS: usize = (LINE.len() - 2) / 2;
+        writer.write_all(&LINE[from..2 + 2 * self.depth.min(LEVELS)])?;
+        // Deeper than LINE reaches: the rest of the indent, LEVELS levels a write.
+        let mut rest = self.depth.saturating_sub(LEVELS);
+        while rest > 0 {
+            let levels = rest.min(LEVELS);
+            writer.write_all(&LINE[2..2 + 2 * levels])?;
+            rest -= levels;
+        }
+        Ok(())
     }
 
     fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> std::io::Result<()> {
@@ -256,8 +271,7 @@ impl NestedPretty {
     fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> std::io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            writer.write_all(b"\n")?;
-            self.indent(writer)?;
+            self.line(writer, 1)?;
         }
         writer.write_all(bracket)
     }
@@ -456,7 +470,8 @@ mod tests {
             "a": 1, "empty": {}, "none": [], "list": [1, [2, {}], {"b": [[]], "c": "x\ny"}],
             "deep": {"e": {"f": [null, true, 1.5, "\u{1f}"]}}
         });
-        for depth in [0, 1, 2, 5] {
+        // 30 and on: lines deeper than one write of indent reaches (32 levels).
+        for depth in [0, 1, 2, 5, 30, 31, 32, 33, 64, 70] {
             let pretty = serde_json::to_string_pretty(&value).expect("serializes");
             let expected = pretty.lines().collect::<Vec<_>>().join(&format!("\n{}", "  ".repeat(depth)));
             let mut text = Vec::new();
