@@ -15,7 +15,7 @@ use serde::ser::{self, Serialize};
 
 use std::borrow::Cow;
 
-use super::{is_plain, quoted, scalar_into};
+use super::{indent, is_plain, quoted, scalar_into};
 
 /// Why a value could not be printed (a map key that is not a string or a number).
 #[derive(Debug)]
@@ -136,7 +136,7 @@ impl<'a, L: Lines> Emitter<'a, L> {
             if let Slot::Key { .. } = frame.slot {
                 self.lines.ended(self.out.len(), frame.note);
                 self.out.push('\n');
-                self.out.extend(std::iter::repeat_n(' ', frame.depth));
+                indent(self.out, frame.depth);
             }
         }
         frame.count += 1;
@@ -208,14 +208,14 @@ fn write_slot_start(out: &mut String, slot: &Slot) {
         Slot::Document => {}
         Slot::Key { text, depth, first } => {
             if !first {
-                out.extend(std::iter::repeat_n(' ', *depth));
+                indent(out, *depth);
             }
             if text.len() > MAX_IMPLICIT_KEY {
                 // YAML allows at most 1024 characters in an implicit key: a longer one is explicit.
                 out.push_str("? ");
                 out.push_str(text);
                 out.push('\n');
-                out.extend(std::iter::repeat_n(' ', *depth));
+                indent(out, *depth);
             } else {
                 out.push_str(text);
             }
@@ -223,7 +223,7 @@ fn write_slot_start(out: &mut String, slot: &Slot) {
         }
         Slot::Item { depth, first } => {
             if !first {
-                out.extend(std::iter::repeat_n(' ', *depth));
+                indent(out, *depth);
             }
             out.push_str("- ");
         }

@@ -217,14 +217,39 @@ pub(crate) fn scalar_into(out: &mut String, s: &str) {
     if is_plain(s) {
         out.push_str(s);
     } else {
-        out.push_str(&quoted(s));
+        quoted_into(out, s);
     }
 }
+
+/// `depth` spaces at the end of `out`: a slice of one constant (pushing them a character at a
+/// time was a tenth of printing a Pod).
+pub(crate) fn indent(out: &mut String, depth: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut rest = depth;
+    while rest > 0 {
+        let now = rest.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        rest -= now;
+    }
+}
+
+/// The bytes a plain scalar may hold: letters, digits and `-_./:`. A table, because every
+/// string of every Pod is looked at byte by byte.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':');
+        byte += 1;
+    }
+    table
+};
 
 /// Whether `s` may be written plain (see [`scalar`]).
 fn is_plain(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/' | b':'))
+        && s.bytes().all(|c| PLAIN_BYTES[usize::from(c)])
         // `a:b` is a string in block style; `a: b` or a trailing `:` would be a map.
         && !s.ends_with(':')
         && !s.starts_with('.')
@@ -248,19 +273,41 @@ fn is_unit_literal(s: &str) -> bool {
 /// A double-quoted scalar: JSON's escapes, which YAML shares, plus escapes for what YAML
 /// counts as a line break or refuses unescaped (C1 controls, `U+2028`, `U+FEFF`, ...).
 fn quoted(s: &str) -> String {
-    let json = serde_json::Value::String(s.to_owned()).to_string();
-    if !json.chars().any(needs_escape) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 2);
+    quoted_into(&mut out, s);
     out
+}
+
+/// [`quoted`], written at the end of `out`: escaped as serde_json escapes a string (`\"`,
+/// `\\`, `\b\f\n\r\t`, other controls as `\u00xx`), and [`needs_escape`] characters as
+/// `\uxxxx`; the text between escapes is copied in one piece.
+fn quoted_into(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    let mut copied = 0;
+    for (at, c) in s.char_indices() {
+        let short = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\u{8}' => Some("\\b"),
+            '\u{c}' => Some("\\f"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            _ if c < ' ' || needs_escape(c) => None,
+            _ => continue,
+        };
+        out.push_str(&s[copied..at]);
+        match short {
+            Some(escape) => out.push_str(escape),
+            None => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+        copied = at + c.len_utf8();
+    }
+    out.push_str(&s[copied..]);
+    out.push('"');
 }
 
 fn needs_escape(c: char) -> bool {
@@ -472,6 +519,23 @@ mod tests {
             r#"{"a":[1,-2,2.5,"x",null,true,{"b":{}}],"big":18446744073709551615}"#,
             "key order kept"
         );
+    }
+
+    /// The quoting is serde_json's string escaping plus YAML's own (the implementation this
+    /// replaced, kept here as the oracle), for every character up to U+3000 and the special
+    /// ones above, between other text.
+    #[test]
+    fn quoting_is_json_escaping_plus_yaml_line_breaks() {
+        let oracle = |s: &str| -> String {
+            let json = serde_json::Value::String(s.to_owned()).to_string();
+            json.chars().map(|c| if needs_escape(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() }).collect()
+        };
+        let special = ['\u{feff}', '\u{fffe}', '\u{ffff}', '\u{10000}', '\u{1f600}'];
+        for c in ('\0'..='\u{3000}').chain(special) {
+            for text in [c.to_string(), format!("a{c}b{c}"), format!("{c}\"\\é")] {
+                assert_eq!(quoted(&text), oracle(&text), "{:?}", c);
+            }
+        }
     }
 
     #[test]

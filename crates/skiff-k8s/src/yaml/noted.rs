@@ -15,7 +15,7 @@ use std::fmt::Write;
 use crate::merge::{ListStrategy, Node, Shape, Value};
 
 use super::emit::{Emitter, Kind, Lines, float, key_text};
-use super::scalar_into;
+use super::{indent, scalar_into};
 
 /// One line of YAML and the note of the value on it, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub fn render_noted<N>(lines: &[NotedLine<N>], mut comment: impl FnMut(&N) -> St
         out.push_str(&line.text);
         if let Some(note) = &line.note {
             let pad = column.saturating_sub(line.text.chars().count()).max(2);
-            out.extend(std::iter::repeat_n(' ', pad));
+            indent(&mut out, pad);
             out.push_str(&comment(note));
         }
         out.push('\n');
