@@ -59,9 +59,20 @@ impl Parse {
 
 /// Parses one skiff source text: its [`chunks`], each parsed by [`parse_chunk`], put end to end.
 pub fn parse(src: &str) -> Parse {
+    parse_with(src, true)
+}
+
+/// [`parse`] by the chumsky grammar alone, without the fast path: for the tests and the fuzz
+/// target that check that the two give the same parse. Not for anything else (it is slower).
+#[doc(hidden)]
+pub fn parse_by_grammar(src: &str) -> Parse {
+    parse_with(src, false)
+}
+
+fn parse_with(src: &str, fast_path: bool) -> Parse {
     let chunks = chunks(src);
     let texts: Vec<(&str, Option<ItemKeyword>)> = chunks.iter().map(|c| (&src[c.span.range()], c.next)).collect();
-    let parsed = parse_texts(&texts);
+    let parsed = parse_texts_by(&texts, fast_path);
     let mut out = Parse::default();
     out.file.items.reserve(parsed.len());
     out.comments.reserve(parsed.iter().map(|p| p.comments.len()).sum());
@@ -80,18 +91,6 @@ pub fn parse_chunk(text: &str, next: Option<ItemKeyword>) -> Parse {
 /// Parses texts as chunks, building the grammar once for all of them.
 fn parse_texts(texts: &[(&str, Option<ItemKeyword>)]) -> Vec<Parse> {
     parse_texts_by(texts, true)
-}
-
-/// [`parse`] by the chumsky grammar alone, without the fast path: for the tests and the fuzz
-/// target that check that the two give the same parse. Not for anything else (it is slower).
-#[doc(hidden)]
-pub fn parse_by_grammar(src: &str) -> Parse {
-    let mut out = Parse::default();
-    for chunk in chunks(src) {
-        let parsed = parse_texts_by(&[(&src[chunk.span.range()], chunk.next)], false);
-        out.append(parsed.into_iter().next().unwrap_or_default(), chunk.span.start);
-    }
-    out
 }
 
 /// Whether the fast path parses this chunk's item by itself (the tests check that it parses

@@ -1,4 +1,6 @@
-//! The chumsky grammar, applied one top-level item at a time.
+//! The chumsky grammar, applied one top-level item at a time: the grammar of record, which
+//! parses every item that [`crate::fast_path`] (tried first) gives up on, with error recovery
+//! and diagnostics.
 //!
 //! The text is first cut into chunks, one per item ([`crate::chunk`]), and each chunk is lexed
 //! and parsed on its own, so a missing `}` costs at most the item it is in, never the rest of
