@@ -5,8 +5,8 @@
 //! The chumsky grammar ([`crate::parser`]) is the grammar of record: it parses every item the fast
 //! path gives up on, with its error recovery and diagnostics. What this module is for is speed
 //! on the common case, a file without errors: chumsky's combinators cost some 150 instructions a
-//! byte, most of the time a large workspace spends parsing. It is not for errors: it never says
-//! why it gave up, and it never recovers.
+//! byte, four fifths of parsing; this costs a fifth of that (BENCHMARKS.md, "Fifth session"). It
+//! is not for errors: it never says why it gave up, and it never recovers.
 //!
 //! The two must agree: when the fast path returns a tree, the grammar returns the same tree with
 //! no error. Each decision below follows the grammar's choice at the same point (the grammar
