@@ -59,7 +59,9 @@ def tools(work):
     found.append(("skiff", version([skiff, "--version"]), work + "/skiff",
                   [skiff, "build", "--format", "json", "."]))
     for name, exe, ver, cwd, argv, hint in [
-        ("jrsonnet", jrsonnet, [jrsonnet, "--version"], "jsonnet", [jrsonnet, "main.jsonnet"],
+        # --line-padding=0: compact JSON (jrsonnet's help says hard tabs; it prints one line).
+        ("jrsonnet", jrsonnet, [jrsonnet, "--version"], "jsonnet",
+         [jrsonnet, "--line-padding=0", "main.jsonnet"],
          "cargo install jrsonnet --version 0.5.0-pre98 --root .tools --locked"),
         ("jsonnet (C++)", jsonnet, [jsonnet, "--version"], "jsonnet", [jsonnet, "main.jsonnet"],
          "apt-get install -y jsonnet"),

@@ -280,14 +280,10 @@ local t_{d["g"]} = base.base {{
   priorityClassName: '{team}',
   containerMap+:: {{ primary+: {{ volumeMounts: {jv(MOUNTS)} }} }},
 }};
-local prep_{d["g"]}(shard) = {{
-  task: 'prep_{d["g"]}', template: t_{d["g"]}, after: null,
-  container: {jv(prep)[:-2]}, env: [{{ name: 'SKIFF_INPUT_SHARD', value: std.toString(shard) }}] }},
-}};
-local train_{d["g"]}(data, epochs=10) = {{
-  task: 'train_{d["g"]}', template: t_{d["g"]}, after: data,
-  container: {jv(train)[:-2]}, env: [{{ name: 'SKIFF_INPUT_EPOCHS', value: std.toString(epochs) }}, {{ name: 'SEED', value: '{d["seed"]}' }}] }},
-}};
+local prep_{d["g"]}_task = lib.task('prep_{d["g"]}', t_{d["g"]}, {jv(prep)});
+local prep_{d["g"]}(shard) = lib.call(prep_{d["g"]}_task, null, [{{ name: 'SKIFF_INPUT_SHARD', value: std.toString(shard) }}]);
+local train_{d["g"]}_task = lib.task('train_{d["g"]}', t_{d["g"]}, {jv(train)});
+local train_{d["g"]}(data, epochs=10) = lib.call(train_{d["g"]}_task, data, [{{ name: 'SKIFF_INPUT_EPOCHS', value: std.toString(epochs) }}, {{ name: 'SEED', value: '{d["seed"]}' }}]);
 local flow_{d["g"]} = [
 """
         for node, kind, lits, dep, ov in calls(g):
