@@ -226,21 +226,9 @@ impl<'s> Cursor<'_, 's> {
         }
     }
 
-    /// A scalar literal (the grammar's `literal`), taken when the next token is one.
+    /// A scalar literal, taken when the next token is one.
     fn literal(&mut self) -> Option<ValueKind> {
-        let kind = match self.peek()? {
-            Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
-            // An integer too large for i64 was reported by the lexer.
-            Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
-            Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
-            Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
-            Token::Ident("true") => ValueKind::Bool(true),
-            Token::Ident("false") => ValueKind::Bool(false),
-            Token::Ident("null") => ValueKind::Null,
-            Token::Error => ValueKind::Error,
-            Token::Word(word) => ValueKind::Str(SmolStr::new(word)),
-            _ => return None,
-        };
+        let kind = literal(self.peek()?)?;
         self.pos += 1;
         Some(kind)
     }
@@ -419,6 +407,24 @@ impl<'s> Cursor<'_, 's> {
         overrides.shrink_to_fit();
         Some(overrides)
     }
+}
+
+/// The value a scalar literal token stands for, `None` for any other token: the one reading of
+/// literals, for this parser and the grammar's `literal` alike.
+pub(crate) fn literal(token: Token<'_>) -> Option<ValueKind> {
+    Some(match token {
+        Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
+        // An integer too large for i64 was reported by the lexer.
+        Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
+        Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
+        Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
+        Token::Ident("true") => ValueKind::Bool(true),
+        Token::Ident("false") => ValueKind::Bool(false),
+        Token::Ident("null") => ValueKind::Null,
+        Token::Error => ValueKind::Error,
+        Token::Word(word) => ValueKind::Str(SmolStr::new(word)),
+        _ => return None,
+    })
 }
 
 fn field_ends_in_block(field: &Field) -> bool {

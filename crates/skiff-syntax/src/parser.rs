@@ -276,18 +276,7 @@ fn item_parser<'t, 's: 't>() -> P![Item] {
         .map_with(|segments, e| Path { segments: exact(segments), span: e.span() })
         .labelled("a name");
 
-    let literal = select! {
-        Token::Str(raw) => ValueKind::Str(unescape(raw, 0).0),
-        // An integer too large for i64 was reported by the lexer.
-        Token::Int(text) => text.parse().map_or(ValueKind::Error, ValueKind::Int),
-        Token::Float(text) => text.parse().map_or(ValueKind::Error, ValueKind::Float),
-        Token::Unit(text) => ValueKind::Unit(SmolStr::new(text)),
-        Token::Ident("true") => ValueKind::Bool(true),
-        Token::Ident("false") => ValueKind::Bool(false),
-        Token::Ident("null") => ValueKind::Null,
-        Token::Error => ValueKind::Error,
-        Token::Word(w) => ValueKind::Str(SmolStr::new(w)),
-    };
+    let literal = chumsky::primitive::select(|token, _| crate::fast_path::literal(token));
     // A merge key is a scalar. Were it any value, a `[` left open after a field name would parse
     // the rest of the item as the key, fail at the missing `]`, and leave the fields after it
     // to be parsed again: twice the work for each such line, exponential in their number.
