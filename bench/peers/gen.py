@@ -154,30 +154,31 @@ def ident(k):
     return set(k) <= IDENT_CHARS and not k[0].isdigit()
 
 
+def literal(v, quote, assign, pad="", booleans=("true", "false")):
+    """A dict, list, bool, int or string as a literal of a JSON-like language: `assign` between
+    a key and its value, `pad` inside an object's braces, a key quoted only when it is no
+    identifier."""
+    def write(x):
+        return literal(x, quote, assign, pad, booleans)
+    if isinstance(v, dict):
+        return "{" + pad + ", ".join(f"{k if ident(k) else quote(k)}{assign}{write(x)}" for k, x in v.items()) + pad + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(write(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return booleans[0] if v else booleans[1]
+    if isinstance(v, int):
+        return str(v)
+    return quote(v)
+
+
 def jv(v):
-    """Jsonnet (JSON-like, single quotes)."""
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k if ident(k) else repr(k)}: {jv(x)}" for k, x in v.items()) + " }"
-    if isinstance(v, list):
-        return "[" + ", ".join(jv(x) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    return "'" + v + "'"
+    """Jsonnet (single quotes)."""
+    return literal(v, lambda s: "'" + s + "'", ": ", " ")
 
 
-def nv(v, op="="):
+def nv(v):
     """Nickel."""
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k if ident(k) else q(k)} = {nv(x)}" for k, x in v.items()) + " }"
-    if isinstance(v, list):
-        return "[" + ", ".join(nv(x) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    return q(v)
+    return literal(v, q, " = ", " ")
 
 
 def pv(v):
@@ -206,15 +207,7 @@ def pbody(v):
 
 def kv(v, op="="):
     """KCL: `=` overrides, `:` unions."""
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k if ident(k) else q(k)} {op} {kv(x, op)}" for k, x in v.items()) + "}"
-    if isinstance(v, list):
-        return "[" + ", ".join(kv(x, op) for x in v) + "]"
-    if isinstance(v, bool):
-        return "True" if v else "False"
-    if isinstance(v, int):
-        return str(v)
-    return q(v)
+    return literal(v, q, f" {op} ", booleans=("True", "False"))
 
 
 # The same data for every peer (the skiff text above says it in skiff).
@@ -471,16 +464,8 @@ _flow_{d["g"]} = [
 # ---------------------------------------------------------------- CUE
 
 def cv(v):
-    """CUE (JSON-like; a field name is quoted unless it is an identifier)."""
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k if ident(k) else q(k)}: {cv(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, list):
-        return "[" + ", ".join(cv(x) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    return q(v)
+    """CUE."""
+    return literal(v, q, ": ")
 
 
 def write_cue(out):
