@@ -427,6 +427,8 @@ pub(crate) fn literal(token: Token<'_>) -> Option<ValueKind> {
     })
 }
 
-fn field_ends_in_block(field: &Field) -> bool {
+/// Whether a field's value is a block (`a { }`, `a: { }`): the next field may then follow on
+/// the same line, in both parsers.
+pub(crate) fn field_ends_in_block(field: &Field) -> bool {
     field.op.value().is_some_and(|value| matches!(value.kind, ValueKind::Object(_)))
 }

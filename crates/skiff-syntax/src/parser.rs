@@ -160,7 +160,7 @@ fn garbage<'t, 's: 't>(stop: fn(&Token<'_>) -> bool) -> P![(Token<'s>, Span)] {
 }
 
 fn field_ends_in_block(field: &Option<Field>) -> bool {
-    field.as_ref().and_then(|f| f.op.value()).is_some_and(|v| matches!(v.kind, ValueKind::Object(_)))
+    field.as_ref().is_some_and(crate::fast_path::field_ends_in_block)
 }
 
 fn block_stop(t: &Token<'_>) -> bool {
